@@ -1,0 +1,46 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/**
+ * Keys that may carry patient data. Anything logged under these paths is censored, so a careless
+ * `log.info({ patient })` cannot leak PHI. Logging code should still never pass patient objects.
+ */
+export const PHI_REDACT_PATHS = [
+  'name',
+  'patientName',
+  'birthDate',
+  'mrn',
+  'password',
+  'token',
+  'authorization',
+  'apiKey',
+  '*.name',
+  '*.patientName',
+  '*.birthDate',
+  '*.mrn',
+  '*.password',
+  '*.token',
+  '*.apiKey',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'variables',
+  '*.variables',
+];
+
+export interface LoggerSettings {
+  service: string;
+  level?: LoggerOptions['level'];
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger({ service, level = 'info', destination }: LoggerSettings): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service },
+    redact: { paths: PHI_REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

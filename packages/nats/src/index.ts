@@ -1,0 +1,103 @@
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { Objm, type ObjectStore } from '@nats-io/obj';
+import type { NatsTopology } from '@triage/contracts';
+import type { Logger } from '@triage/logger';
+
+export type { NatsConnection, KV, ObjectStore };
+export { jetstream, jetstreamManager, nanos };
+
+export interface NatsSettings {
+  url: string;
+  name: string;
+  log?: Logger;
+  /** How long to keep retrying the first connection (ms). */
+  connectTimeoutMs?: number;
+}
+
+/** Connects with reconnects enabled and connection state logged (never message payloads). */
+export async function connectNats({ url, name, log, connectTimeoutMs = 10_000 }: NatsSettings): Promise<NatsConnection> {
+  const deadline = Date.now() + connectTimeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const nc = await connect({
+        servers: url.split(','),
+        name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        timeout: 2_000,
+      });
+      if (log) void watchStatus(nc, log);
+      return nc;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Cannot connect to NATS at ${url}: ${(lastError as Error)?.message ?? 'timeout'}`);
+}
+
+async function watchStatus(nc: NatsConnection, log: Logger): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+      log.warn({ nats: status.type }, 'NATS connection status changed');
+    }
+  }
+}
+
+const DAY_NS = nanos(24 * 60 * 60 * 1000);
+
+/** The streams of the platform. Idempotent: creates what is missing, updates what changed. */
+export type StreamSpec = Partial<StreamConfig> & { name: string };
+
+export function streamConfigs(t: NatsTopology): StreamSpec[] {
+  const common = { duplicate_window: nanos(2 * 60 * 1000), num_replicas: 1 } as const;
+  return [
+    { name: t.streams.studies, subjects: [t.subjects.allStudies], max_age: 30 * DAY_NS, ...common },
+    { name: t.streams.predictions, subjects: [t.subjects.allPredictions], max_age: 30 * DAY_NS, ...common },
+    { name: t.streams.triage, subjects: [t.subjects.allTriage], max_age: 7 * DAY_NS, ...common },
+    { name: t.streams.deadLetters, subjects: [t.subjects.allDeadLetters], max_age: 90 * DAY_NS, ...common },
+    { name: t.streams.research, subjects: [t.subjects.allResearch], max_age: 365 * DAY_NS, ...common },
+  ];
+}
+
+export async function ensureStreams(nc: NatsConnection, t: NatsTopology): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  for (const config of streamConfigs(t)) {
+    const name = config.name;
+    try {
+      await jsm.streams.info(name);
+      await jsm.streams.update(name, config);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await jsm.streams.add(config);
+    }
+  }
+  return jsm;
+}
+
+export function isNotFound(error: unknown): boolean {
+  const message = (error as Error)?.message ?? '';
+  return /not found/i.test(message) || (error as { code?: number })?.code === 404;
+}
+
+export async function openKv(nc: NatsConnection, bucket: string): Promise<KV> {
+  return new Kvm(nc).create(bucket, { history: 5 });
+}
+
+export async function openObjectStore(nc: NatsConnection, bucket: string): Promise<ObjectStore> {
+  return new Objm(nc).create(bucket);
+}
+
+/** Deletes every stream and bucket of a namespace: for test teardown only. */
+export async function destroyNamespace(nc: NatsConnection, t: NatsTopology): Promise<void> {
+  if (!t.namespace) throw new Error('refusing to destroy the un-namespaced production topology');
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names()) {
+    if (name.startsWith(`${t.namespace}_`) || name.startsWith(`KV_${t.namespace}_`) || name.startsWith(`OBJ_${t.namespace}_`)) {
+      await jsm.streams.delete(name).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './database.js';
+export * from './metrics.js';
+export * from './http-service.js';

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { defineConfig, type UserConfig } from 'vitest/config';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Vitest settings every workspace shares: workspace packages resolve to their TypeScript sources
+ * (no build needed to test), and in CI each run also writes a JSON report that .ci/run totals.
+ */
+export function workspaceVitestConfig(name: string, overrides: UserConfig['test'] = {}): UserConfig {
+  const reportFile = path.join(root, '.test-results', `${name.replace(/[^a-z0-9-]/gi, '_')}.json`);
+  return defineConfig({
+    resolve: {
+      alias: [{ find: /^@triage\/([a-z-]+)$/, replacement: path.join(root, 'packages/$1/src/index.ts') }],
+    },
+    test: {
+      environment: 'node',
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      reporters: process.env.CI ? ['default', 'json'] : ['default'],
+      outputFile: process.env.CI ? { json: reportFile } : undefined,
+      ...overrides,
+    },
+  });
+}
