@@ -1,0 +1,36 @@
+// Adds up every test report the run wrote (Vitest JSON, pytest JUnit XML) into the one line CI reads.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2] ?? '.test-results';
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let files = 0;
+for (const name of readdirSync(dir)) {
+  const text = readFileSync(path.join(dir, name), 'utf8');
+  files++;
+  if (name.endsWith('.json')) {
+    const report = JSON.parse(text);
+    passed += report.numPassedTests ?? 0;
+    failed += (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    // A test file that crashed before its tests ran counts as a failure, not as nothing.
+    for (const suite of report.testResults ?? []) {
+      if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed++;
+    }
+  } else if (name.endsWith('.xml')) {
+    for (const m of text.matchAll(/<testsuite\b[^>]*>/g)) {
+      const attr = (k) => Number((m[0].match(new RegExp(`\\b${k}="(\\d+)"`)) ?? [])[1] ?? 0);
+      const total = attr('tests');
+      const bad = attr('failures') + attr('errors');
+      const skip = attr('skipped');
+      passed += total - bad - skip;
+      failed += bad;
+      skipped += skip;
+    }
+  }
+}
+console.log(`${files} test reports`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || files === 0 ? 1 : 0);

@@ -1,0 +1,37 @@
+import { authEnvShape, trustedIssuersFromEnv } from '@triage/auth';
+import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+
+export const gatewayEnvSchema = z.object({
+  PORT: envFields.port(4000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.string().url().optional(),
+  DIRECTORY_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
+  TRIAGE_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
+  RESEARCH_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_NAMESPACE: z.string().default(''),
+  GRAPHQL_INTROSPECTION: envFields.boolean(false),
+  QUERY_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  QUERY_MAX_COST: z.coerce.number().int().positive().default(20_000),
+  LOG_LEVEL: envFields.logLevel(),
+  ...authEnvShape,
+});
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+export function gatewayConfig(env: GatewayEnv) {
+  return {
+    http: { port: env.PORT, host: env.HOST, publicUrl: env.PUBLIC_URL },
+    subgraphs: { directory: env.DIRECTORY_URL, triage: env.TRIAGE_URL, research: env.RESEARCH_URL },
+    nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
+    introspection: env.GRAPHQL_INTROSPECTION,
+    limits: { maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST, defaultListSize: 10, variableListSize: 100 },
+    issuers: trustedIssuersFromEnv(env),
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+export type GatewayConfig = ReturnType<typeof gatewayConfig>;
+
+export const loadGatewayConfig = (env = process.env) => gatewayConfig(loadEnvOrExit(gatewayEnvSchema, env));
+export const parseGatewayConfig = (env: NodeJS.ProcessEnv) => gatewayConfig(parseEnv(gatewayEnvSchema, env));
