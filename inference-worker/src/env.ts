@@ -1,0 +1,42 @@
+import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const workerEnvSchema = z.object({
+  PORT: envFields.port(4200),
+  HOST: z.string().default('127.0.0.1'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_NAMESPACE: z.string().default(''),
+  WORKER_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('inference-worker'),
+  WORKER_MAX_BATCH: positiveInt(16),
+  WORKER_MAX_WAIT_MS: positiveInt(10),
+  WORKER_MAX_IN_FLIGHT: positiveInt(64),
+  WORKER_MAX_DELIVERIES: positiveInt(5),
+  WORKER_ACK_WAIT_MS: positiveInt(30_000),
+  WORKER_PREPROCESS_CONCURRENCY: positiveInt(4),
+  WORKER_INTRA_OP_THREADS: positiveInt(2),
+  LOG_LEVEL: envFields.logLevel(),
+});
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export function workerConfig(env: WorkerEnv) {
+  return {
+    http: { port: env.PORT, host: env.HOST },
+    nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
+    consumer: {
+      name: env.WORKER_CONSUMER,
+      maxInFlight: env.WORKER_MAX_IN_FLIGHT,
+      maxDeliveries: env.WORKER_MAX_DELIVERIES,
+      ackWaitMs: env.WORKER_ACK_WAIT_MS,
+    },
+    batching: { maxBatch: env.WORKER_MAX_BATCH, maxWaitMs: env.WORKER_MAX_WAIT_MS },
+    preprocessConcurrency: env.WORKER_PREPROCESS_CONCURRENCY,
+    intraOpThreads: env.WORKER_INTRA_OP_THREADS,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+export type WorkerConfig = ReturnType<typeof workerConfig>;
+export const loadWorkerConfig = (env = process.env) => workerConfig(loadEnvOrExit(workerEnvSchema, env));
+export const parseWorkerConfig = (env: NodeJS.ProcessEnv) => workerConfig(parseEnv(workerEnvSchema, env));

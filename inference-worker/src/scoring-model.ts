@@ -1,0 +1,12 @@
+/** What the worker needs of a model: its identity, its own preprocessing, and batched scoring. */
+export interface ScoringModel {
+  version: string;
+  threshold: number;
+  /** Decoded image bytes -> the model's input tensor, exactly as the model's metadata specifies. */
+  preprocess(image: Uint8Array): Promise<Float32Array>;
+  /** Risk of pneumonia in [0, 1] for each input, in order. */
+  score(inputs: Float32Array[]): Promise<number[]>;
+  release?(): Promise<void>;
+}
+
+export type ModelLoader = (onnx: Uint8Array) => Promise<ScoringModel>;

@@ -1,0 +1,295 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AckPolicy, DeliverPolicy, jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  encodeEvent,
+  InferenceDeadLetterV1,
+  messageIds,
+  natsTopology,
+  PredictionCreatedV1,
+  StudyCreatedV1,
+} from '@triage/contracts';
+import { createLogger, type Logger } from '@triage/logger';
+import { connectNats, ensureStreams, isNotFound, nanos, openObjectStore, type NatsConnection, type ObjectStore } from '@triage/nats';
+import type { WorkerConfig } from './env.js';
+import { createWorkerMetrics } from './metrics.js';
+import { MicroBatcher } from './micro-batcher.js';
+import { ActiveModel } from './model-registry.js';
+import type { ModelLoader, ScoringModel } from './scoring-model.js';
+
+/** A failure that retrying cannot fix (bad payload, undecodable image): straight to the DLQ. */
+export class PermanentFailure extends Error {}
+
+interface Job {
+  msg: JsMsg;
+  receivedAt: number;
+}
+
+interface Prepared {
+  job: Job;
+  event: StudyCreatedV1;
+  input: Float32Array;
+  preprocessMs: number;
+  queueMs: number;
+}
+
+export interface WorkerDeps {
+  log?: Logger;
+  nats?: NatsConnection;
+  loadModel: ModelLoader;
+}
+
+/** Back-off for a transient failure: 1 s, 2 s, 4 s ... capped at 30 s. */
+export const retryDelayMs = (deliveryCount: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, deliveryCount - 1));
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return results;
+}
+
+export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
+  const log = deps.log ?? createLogger({ service: 'inference-worker', level: config.logLevel });
+  const topology = natsTopology(config.nats.namespace);
+  const metrics = createWorkerMetrics();
+  let nc = deps.nats;
+  let activeModel: ActiveModel | undefined;
+  let messages: ConsumerMessages | undefined;
+  let consumer: Consumer | undefined;
+  let batcher: MicroBatcher<Job> | undefined;
+  let lagTimer: NodeJS.Timeout | undefined;
+  let consumeLoop: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const stores = new Map<string, Promise<ObjectStore>>();
+  const server = http.createServer(async (req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+    } else if (req.url === '/readyz') {
+      const model = activeModel?.current();
+      const ready = !!model && !!nc && !nc.isClosed() && !stopping;
+      res
+        .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ready ? 'ready' : 'not ready', modelVersion: model?.version ?? null }));
+    } else if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+
+  const storeFor = (bucket: string) => {
+    let store = stores.get(bucket);
+    if (!store) {
+      store = openObjectStore(nc!, bucket);
+      stores.set(bucket, store);
+    }
+    return store;
+  };
+
+  async function deadLetter(job: Job, hospitalId: string, studyId: string | undefined, reason: string) {
+    const js = jetstream(nc!);
+    const payload = {
+      version: 1 as const,
+      hospitalId,
+      studyId,
+      reason: reason.slice(0, 2000),
+      deliveries: job.msg.info.deliveryCount,
+      stream: job.msg.info.stream,
+      streamSequence: job.msg.info.streamSequence,
+      occurredAt: new Date().toISOString(),
+    };
+    await js.publish(topology.subjects.inferenceDeadLetter(hospitalId), encodeEvent(InferenceDeadLetterV1, payload), {
+      msgID: `dlq:${job.msg.info.stream}:${job.msg.info.streamSequence}`,
+    });
+    job.msg.term(reason.slice(0, 200));
+    metrics.failed.inc({ kind: 'dead_letter' });
+    log.warn({ hospitalId, studyId, reason, deliveries: payload.deliveries }, 'study sent to the dead-letter subject');
+  }
+
+  async function fail(job: Job, error: unknown, event?: StudyCreatedV1) {
+    const reason = (error as Error)?.message ?? String(error);
+    const hospitalId = event?.hospitalId ?? job.msg.subject.split('.').at(-2) ?? 'unknown';
+    if (error instanceof PermanentFailure || job.msg.info.deliveryCount >= config.consumer.maxDeliveries) {
+      await deadLetter(job, hospitalId, event?.studyId, reason);
+    } else {
+      metrics.failed.inc({ kind: 'transient' });
+      log.warn({ hospitalId, studyId: event?.studyId, reason, deliveries: job.msg.info.deliveryCount }, 'retrying study later');
+      job.msg.nak(retryDelayMs(job.msg.info.deliveryCount));
+    }
+  }
+
+  async function prepare(job: Job, model: ScoringModel, batchStart: number): Promise<Prepared | undefined> {
+    let event: StudyCreatedV1;
+    try {
+      event = StudyCreatedV1.parse(job.msg.json());
+    } catch (error) {
+      await fail(job, new PermanentFailure(`invalid study event: ${(error as Error).message.slice(0, 500)}`));
+      return undefined;
+    }
+    if (!event.image) {
+      job.msg.ack(); // registered without pixels: nothing to score yet
+      return undefined;
+    }
+    const started = performance.now();
+    try {
+      const store = await storeFor(event.image.bucket);
+      const bytes = await store.getBlob(event.image.key);
+      if (!bytes) throw new Error(`image ${event.image.key} not found in ${event.image.bucket}`);
+      let input: Float32Array;
+      try {
+        input = await model.preprocess(bytes);
+      } catch (error) {
+        throw new PermanentFailure(`image could not be preprocessed: ${(error as Error).message}`);
+      }
+      const preprocessMs = performance.now() - started;
+      metrics.preprocessSeconds.observe(preprocessMs / 1000);
+      const storedAt = Number(job.msg.info.timestampNanos / 1_000_000);
+      const queueMs = Math.max(0, batchStart - storedAt);
+      metrics.queueSeconds.observe(queueMs / 1000);
+      return { job, event, input, preprocessMs, queueMs };
+    } catch (error) {
+      await fail(job, error, event);
+      return undefined;
+    }
+  }
+
+  async function processBatch(jobs: Job[]): Promise<void> {
+    const model = activeModel?.current();
+    if (!model) {
+      for (const job of jobs) job.msg.nak(2_000);
+      return;
+    }
+    const batchStart = Date.now();
+    const prepared = (await mapLimit(jobs, config.preprocessConcurrency, (job) => prepare(job, model, batchStart))).filter(
+      (p): p is Prepared => !!p,
+    );
+    if (prepared.length === 0) return;
+    metrics.batchSize.observe(prepared.length);
+    let risks: number[];
+    const inferStart = performance.now();
+    try {
+      risks = await model.score(prepared.map((p) => p.input));
+    } catch (error) {
+      for (const p of prepared) await fail(p.job, error, p.event);
+      return;
+    }
+    const inferenceMs = performance.now() - inferStart;
+    metrics.inferenceSeconds.observe({ model_version: model.version }, inferenceMs / 1000);
+    const js = jetstream(nc!);
+    await Promise.all(
+      prepared.map(async (p, i) => {
+        const risk = Math.min(1, Math.max(0, risks[i]!));
+        const label = risk >= model.threshold ? 'pneumonia' : 'normal';
+        try {
+          const prediction: PredictionCreatedV1 = {
+            version: 1,
+            hospitalId: p.event.hospitalId,
+            studyId: p.event.studyId,
+            modelVersion: model.version,
+            risk,
+            label,
+            threshold: model.threshold,
+            shadow: false,
+            timings: { queueMs: p.queueMs, preprocessMs: p.preprocessMs, inferenceMs: inferenceMs / prepared.length },
+            occurredAt: new Date().toISOString(),
+          };
+          await js.publish(
+            topology.subjects.predictionCreated(p.event.hospitalId),
+            encodeEvent(PredictionCreatedV1, prediction),
+            { msgID: messageIds.prediction(p.event.studyId, model.version) },
+          );
+          p.job.msg.ack();
+          metrics.processed.inc({ model_version: model.version, label, role: 'active' });
+        } catch (error) {
+          await fail(p.job, error, p.event);
+        }
+      }),
+    );
+  }
+
+  async function ensureConsumer(): Promise<Consumer> {
+    const js = jetstream(nc!);
+    const jsm = await js.jetstreamManager();
+    const spec = {
+      durable_name: config.consumer.name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: topology.subjects.allStudies,
+      ack_wait: nanos(config.consumer.ackWaitMs),
+      max_ack_pending: config.consumer.maxInFlight,
+      max_deliver: -1,
+    };
+    try {
+      await jsm.consumers.info(topology.streams.studies, config.consumer.name);
+      await jsm.consumers.update(topology.streams.studies, config.consumer.name, {
+        ack_wait: spec.ack_wait,
+        max_ack_pending: spec.max_ack_pending,
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await jsm.consumers.add(topology.streams.studies, spec);
+    }
+    return js.consumers.get(topology.streams.studies, config.consumer.name);
+  }
+
+  async function refreshLag() {
+    try {
+      const info = await consumer!.info(false);
+      metrics.consumerPending.set(info.num_pending);
+      metrics.consumerAckPending.set(info.num_ack_pending);
+      metrics.redelivered.set(info.num_redelivered);
+    } catch {
+      // the next refresh will try again
+    }
+  }
+
+  let address = '';
+  return {
+    metrics,
+    url: () => address,
+    model: () => activeModel?.current(),
+    async start(): Promise<string> {
+      nc ??= await connectNats({ url: config.nats.url, name: 'inference-worker', log });
+      await ensureStreams(nc, topology);
+      activeModel = new ActiveModel(nc, topology, deps.loadModel, log, () => metrics.modelSwaps.inc());
+      await activeModel.start();
+      await activeModel.settled();
+      consumer = await ensureConsumer();
+      batcher = new MicroBatcher<Job>(config.batching.maxBatch, config.batching.maxWaitMs, processBatch);
+      messages = await consumer.consume({ max_messages: config.consumer.maxInFlight });
+      const active = batcher;
+      const stream = messages;
+      consumeLoop = (async () => {
+        for await (const msg of stream) active.add({ msg, receivedAt: Date.now() });
+      })();
+      lagTimer = setInterval(() => void refreshLag(), 2_000);
+      lagTimer.unref();
+      await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
+      address = `http://${config.http.host}:${(server.address() as AddressInfo).port}`;
+      log.info({ url: address, modelVersion: activeModel.current()?.version ?? null }, 'inference worker started');
+      return address;
+    },
+    /** Graceful drain: stop pulling, finish the batches in hand, then close. */
+    async stop(): Promise<void> {
+      stopping = true;
+      if (lagTimer) clearInterval(lagTimer);
+      await messages?.close();
+      await consumeLoop.catch(() => undefined);
+      await batcher?.drain();
+      activeModel?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!deps.nats) await nc?.drain();
+      log.info('inference worker stopped');
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;
