@@ -12,7 +12,11 @@ export function workspaceVitestConfig(name: string, overrides: UserConfig['test'
   const reportFile = path.join(root, '.test-results', `${name.replace(/[^a-z0-9-]/gi, '_')}.json`);
   return defineConfig({
     resolve: {
-      alias: [{ find: /^@triage\/([a-z-]+)$/, replacement: path.join(root, 'packages/$1/src/index.ts') }],
+      alias: [
+        { find: /^@triage\/subgraph-([a-z-]+)$/, replacement: path.join(root, 'subgraphs/$1/src/index.ts') },
+        { find: /^@triage\/(gateway|inference-worker)$/, replacement: path.join(root, '$1/src/index.ts') },
+        { find: /^@triage\/([a-z-]+)$/, replacement: path.join(root, 'packages/$1/src/index.ts') },
+      ],
     },
     test: {
       environment: 'node',

@@ -38,3 +38,4 @@ export const unauthenticated = (message = 'A valid bearer token is required') =>
 export const forbidden = (message = 'Not allowed') => new DomainError('FORBIDDEN', message);
 export const badInput = (message: string) => new DomainError('BAD_USER_INPUT', message);
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
+export const conflict = (message: string) => new DomainError('CONFLICT', message);

@@ -45,19 +45,32 @@ export interface OrmSettings {
   migrations: MigrationObject[];
   debug?: boolean;
   poolMax?: number;
+  /** Keep migration progress off stdout (CLIs that print JSON there). */
+  silentMigrations?: boolean;
+  /** Where MikroORM's own log lines go; defaults to stderr so stdout stays clean. */
+  logger?: (message: string) => void;
 }
 
 /**
  * MikroORM for one service database. Entities are listed explicitly and migrations are committed
  * classes (no file discovery), so the same code runs from sources under Vitest and from dist/.
  */
-export async function createOrm({ clientUrl, entities, migrations, debug = false, poolMax = 10 }: OrmSettings) {
+export async function createOrm({
+  clientUrl,
+  entities,
+  migrations,
+  debug = false,
+  poolMax = 10,
+  silentMigrations = true,
+  logger = (message) => process.stderr.write(`${message}\n`),
+}: OrmSettings) {
   return MikroORM.init({
     driver: PostgreSqlDriver,
     clientUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false, silent: silentMigrations },
+    logger,
     allowGlobalContext: false,
     debug,
     pool: { min: 0, max: poolMax },

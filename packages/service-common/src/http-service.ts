@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { DomainError, unauthenticated, type Principal, type TokenVerifier } from '@triage/auth';
 import type { Logger } from '@triage/logger';
@@ -52,7 +53,12 @@ export function formatError(log: Logger) {
       return { ...formatted, extensions };
     }
     if (original instanceof GraphQLError && original.extensions?.code) return formatted;
-    log.error({ err: original }, 'unexpected error while executing an operation');
+    // Database errors can quote column values (names, MRNs): log their kind and stack, not their text.
+    const e = original as { name?: string; code?: string; stack?: string };
+    log.error(
+      { errorType: e?.name, errorCode: e?.code, stack: e?.stack?.split('\n').slice(1, 8).join('\n'), path: formatted.path },
+      'unexpected error while executing an operation',
+    );
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -126,11 +132,14 @@ export function createGraphQLService<C extends RequestContext>(settings: GraphQL
 
   const apollo = new ApolloServer<C>({
     schema: settings.schema,
+    logger: log,
     introspection: settings.introspection ?? false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Services own their shutdown (drain, then close); Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     formatError: formatError(log),
-    plugins: [operationMetricsPlugin<C>(metrics), ...(settings.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationMetricsPlugin<C>(metrics), ...(settings.plugins ?? [])],
   });
 
   return {

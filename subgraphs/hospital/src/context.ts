@@ -1,0 +1,38 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { NatsTopology } from '@triage/contracts';
+import type { RequestContext } from '@triage/service-common';
+import { createLoaders, type HospitalLoaders } from './loaders.js';
+import type { OutboxRelay } from './outbox/outbox.relay.js';
+import { PatientService } from './patient/patient.service.js';
+import { StudyService } from './study/study.service.js';
+
+export interface HospitalContext extends RequestContext {
+  /** The hospital this instance serves. */
+  hospital: { id: string; slug: string };
+  em: EntityManager;
+  loaders: HospitalLoaders;
+  patients: PatientService;
+  studies: StudyService;
+}
+
+export interface ContextDeps {
+  hospital: { id: string; slug: string };
+  /** The root EntityManager; each request gets its own fork. */
+  em: EntityManager;
+  topology: NatsTopology;
+  outbox: OutboxRelay;
+}
+
+export function createContextFactory(deps: ContextDeps) {
+  return (base: RequestContext): HospitalContext => {
+    const em = deps.em.fork();
+    return {
+      ...base,
+      hospital: deps.hospital,
+      em,
+      loaders: createLoaders(em),
+      patients: new PatientService(em, deps.hospital.id),
+      studies: new StudyService({ em, hospitalId: deps.hospital.id, topology: deps.topology, outbox: deps.outbox }),
+    };
+  };
+}

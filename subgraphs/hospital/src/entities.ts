@@ -1,0 +1,7 @@
+import { OutboxEvent } from './outbox/outbox-event.entity.js';
+import { Patient } from './patient/patient.entity.js';
+import { StudyImage } from './study/study-image.entity.js';
+import { Study } from './study/study.entity.js';
+
+/** Every entity and embeddable, listed explicitly (no folder discovery). */
+export const entities = [Patient, Study, StudyImage, OutboxEvent];

@@ -1,0 +1,39 @@
+import { authEnvShape, trustedIssuersFromEnv, type TrustedIssuer } from '@triage/auth';
+import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+
+/** NATS subject tokens: the namespace and hospital id end up inside subjects and stream names. */
+const natsToken = /^[A-Za-z0-9_-]*$/;
+
+export const envSchema = z
+  .object({
+    HOSPITAL_ID: z.string().uuid('must be the hospital uuid from the directory'),
+    HOSPITAL_SLUG: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits and dashes'),
+    PORT: envFields.port(4101),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: envFields.url(),
+    NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+    NATS_NAMESPACE: z.string().regex(natsToken, 'must be letters, digits, "_" or "-"').default(''),
+    ...authEnvShape,
+    LOG_LEVEL: envFields.logLevel(),
+    GRAPHQL_INTROSPECTION: envFields.boolean(false),
+  })
+  .transform((env) => ({
+    hospital: { id: env.HOSPITAL_ID.toLowerCase(), slug: env.HOSPITAL_SLUG },
+    http: { host: env.HOST, port: env.PORT, introspection: env.GRAPHQL_INTROSPECTION },
+    database: { url: env.DATABASE_URL },
+    nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
+    auth: { issuers: trustedIssuersFromEnv(env) as TrustedIssuer[] },
+    log: { level: env.LOG_LEVEL },
+  }));
+
+export type HospitalConfig = z.infer<typeof envSchema>;
+
+/** Throws a ConfigError listing every problem (tests, tools). */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): HospitalConfig {
+  return parseEnv(envSchema, env);
+}
+
+/** For process start: prints every problem and exits 1. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HospitalConfig {
+  return loadEnvOrExit(envSchema, env);
+}

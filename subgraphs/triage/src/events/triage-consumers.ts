@@ -1,0 +1,130 @@
+import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { hospitalIdFromSubject, PredictionCreatedV1, StudyCreatedV1, type NatsTopology } from '@triage/contracts';
+import type { Logger } from '@triage/logger';
+import type { NatsConnection } from '@triage/nats';
+import type { z } from 'zod';
+import {
+  DurableConsumerRunner,
+  ensureDurableConsumer,
+  parsePayload,
+  PoisonMessageError,
+  serverSupportsTermReason,
+  type DurableConsumerSpec,
+  type MessageOutcome,
+} from './durable-consumer.js';
+import type { TriageProjection } from './triage-projection.js';
+import { TriageUpdatePublisher } from './triage-updates.js';
+
+export const STUDIES_CONSUMER = 'triage-studies';
+export const PREDICTIONS_CONSUMER = 'triage-predictions';
+
+export interface TriageConsumerSettings {
+  topology: NatsTopology;
+  maxAckPending: number;
+  retryDelayMs: number;
+}
+
+export function triageConsumerSpecs({ topology, maxAckPending }: TriageConsumerSettings): Record<'studies' | 'predictions', DurableConsumerSpec> {
+  return {
+    studies: {
+      stream: topology.streams.studies,
+      durable: STUDIES_CONSUMER,
+      description: 'triage: studies onto the worklist',
+      maxAckPending,
+    },
+    predictions: {
+      stream: topology.streams.predictions,
+      durable: PREDICTIONS_CONSUMER,
+      description: 'triage: predictions into the worklist',
+      maxAckPending,
+    },
+  };
+}
+
+/** Provisions both durable consumers (idempotent); the streams must exist (ensureStreams). */
+export async function ensureTriageConsumers(jsm: JetStreamManager, settings: TriageConsumerSettings): Promise<void> {
+  const specs = triageConsumerSpecs(settings);
+  await ensureDurableConsumer(jsm, specs.studies);
+  await ensureDurableConsumer(jsm, specs.predictions);
+}
+
+/**
+ * A payload must name the hospital of its subject: NATS permissions bind a hospital to its own
+ * subjects, and this check makes that binding hold for the data inside.
+ */
+function parseEvent<T extends { hospitalId: string }>(schema: z.ZodType<T>, msg: JsMsg): T {
+  const event = parsePayload(schema, msg.data);
+  if (hospitalIdFromSubject(msg.subject) !== event.hospitalId) {
+    throw new PoisonMessageError('payload hospitalId does not match its subject');
+  }
+  return event;
+}
+
+export type ConsumerStats = Record<MessageOutcome, number>;
+
+/** The triage consumers: studies and predictions in, TriageUpdatedV1 out. */
+export class TriageConsumers {
+  private runners: DurableConsumerRunner[] = [];
+  readonly stats: Record<'studies' | 'predictions', ConsumerStats> = {
+    studies: { ack: 0, nak: 0, term: 0 },
+    predictions: { ack: 0, nak: 0, term: 0 },
+  };
+
+  constructor(
+    private readonly settings: TriageConsumerSettings & {
+      projection: TriageProjection;
+      log: Logger;
+      onOutcome?: (consumer: string, outcome: MessageOutcome) => void;
+    },
+  ) {}
+
+  get running(): boolean {
+    return this.runners.length > 0;
+  }
+
+  async start(nc: NatsConnection): Promise<void> {
+    if (this.running) return;
+    const { topology, projection, log } = this.settings;
+    await ensureTriageConsumers(await jetstreamManager(nc), this.settings);
+    const js = jetstream(nc);
+    const publisher = new TriageUpdatePublisher(js, topology, projection);
+    const specs = triageConsumerSpecs(this.settings);
+    const options = (kind: 'studies' | 'predictions') => ({
+      log,
+      retryDelayMs: this.settings.retryDelayMs,
+      termWithReason: serverSupportsTermReason(nc.info?.version),
+      onOutcome: (outcome: MessageOutcome) => {
+        this.stats[kind][outcome] += 1;
+        this.settings.onOutcome?.(specs[kind].durable, outcome);
+      },
+    });
+    this.runners = [
+      new DurableConsumerRunner(
+        js,
+        specs.studies,
+        async (msg) => {
+          const event = parseEvent(StudyCreatedV1, msg);
+          await publisher.announce(await projection.applyStudyCreated(event), 'studies', msg);
+        },
+        options('studies'),
+      ),
+      new DurableConsumerRunner(
+        js,
+        specs.predictions,
+        async (msg) => {
+          const event = parseEvent(PredictionCreatedV1, msg);
+          await publisher.announce(await projection.applyPredictionCreated(event), 'predictions', msg);
+        },
+        options('predictions'),
+      ),
+    ];
+    for (const runner of this.runners) runner.start();
+  }
+
+  /** Finishes in-flight messages; call before closing NATS and the database. */
+  async drain(): Promise<void> {
+    const runners = this.runners;
+    this.runners = [];
+    await Promise.all(runners.map((runner) => runner.drain()));
+  }
+}
