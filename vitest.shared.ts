@@ -16,6 +16,9 @@ export function workspaceVitestConfig(name: string, overrides: UserConfig['test'
         { find: /^@triage\/subgraph-([a-z-]+)$/, replacement: path.join(root, 'subgraphs/$1/src/index.ts') },
         { find: /^@triage\/(gateway|inference-worker)$/, replacement: path.join(root, '$1/src/index.ts') },
         { find: /^@triage\/([a-z-]+)$/, replacement: path.join(root, 'packages/$1/src/index.ts') },
+        // One graphql instance: Vite would pick the ESM build for our sources while CommonJS
+        // dependencies (Apollo) require the CJS build, and graphql refuses to mix the two.
+        { find: /^graphql$/, replacement: path.join(root, 'node_modules/graphql/index.js') },
       ],
     },
     test: {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createTokenVerifier, type TokenVerifier } from '@triage/auth';
 import { natsTopology } from '@triage/contracts';
@@ -20,6 +21,7 @@ import { NatsHospitalRegistry } from './hospitals/hospital-registry.js';
 import { isAnonymousOperationAllowed } from './security/anonymous.js';
 import { queryLimitsRule } from './security/limits.js';
 import { AuthenticatedDataSource } from './subgraph-data-source.js';
+import { mountUploadProxy } from './uploads/upload-proxy.js';
 import { SUPERGRAPH_PATH } from './supergraph/compose.js';
 
 export interface GatewayDeps {
@@ -68,9 +70,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
       introspection: config.introspection,
       csrfPrevention: true,
       includeStacktraceInErrorResponses: false,
+      stopOnTerminationSignals: false,
       validationRules: [queryLimitsRule({ ...config.limits })],
       formatError: formatError(log),
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
     });
     await apollo.start();
 
@@ -82,6 +85,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
+    mountUploadProxy(app, routes, log);
     app.use(
       '/graphql',
       express.json({ limit: '1mb' }),

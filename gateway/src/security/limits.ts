@@ -28,6 +28,9 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxCost: 20_000, defaultListSize: 10, variableListSize: 100 };
 
+/** List fields of a connection, whose size the connection's page argument already bounds. */
+const CONNECTION_LISTS = new Set(['edges', 'nodes']);
+
 interface Measure {
   depth: number;
   cost: number;
@@ -65,9 +68,13 @@ export function measureOperation(
         const type: GraphQLOutputType | undefined = field?.type;
         let multiplier = 1;
         const page = selection.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
+        const named = type ? getNamedType(type) : undefined;
+        const isConnection = !!named && isObjectType(named) && 'edges' in named.getFields();
         if (page) {
           multiplier = page.value.kind === Kind.INT ? Number(page.value.value) : limits.variableListSize;
-        } else if (type && isList(type)) {
+        } else if (CONNECTION_LISTS.has(selection.name.value)) {
+          multiplier = 1; // bounded by the page size already counted on the connection field
+        } else if ((type && isList(type)) || isConnection) {
           multiplier = limits.defaultListSize;
         }
         let child: Measure = { depth: 0, cost: 0 };

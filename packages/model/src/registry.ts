@@ -32,8 +32,12 @@ export class ModelRegistryError extends Error {
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-/** The Object Store's own digest format: "SHA-256=<base64url>". */
-const objectDigest = (bytes: Uint8Array) => `SHA-256=${createHash('sha256').update(bytes).digest('base64url')}`;
+/** Compares the Object Store's digest ("SHA-256=" + base64, url alphabet, padded or not) with the bytes. */
+function digestMatches(objectDigest: string, bytes: Uint8Array): boolean {
+  const canonical = (b64: string) => b64.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  if (!objectDigest.startsWith('SHA-256=')) return false;
+  return canonical(objectDigest.slice('SHA-256='.length)) === createHash('sha256').update(bytes).digest('base64url');
+}
 
 export interface PublishOptions {
   /** Load the file with onnxruntime before publishing (default true): never activate a model that cannot run. */
@@ -61,7 +65,7 @@ export async function publishModel(
   const store = await openObjectStore(nc, topology.buckets.models);
   const existing = await store.info(object);
   if (existing && !existing.deleted) {
-    if (existing.digest !== objectDigest(bytes)) {
+    if (!digestMatches(existing.digest, bytes)) {
       throw new ModelRegistryError(`version ${metadata.version} is already published with different bytes`, 'CONFLICT');
     }
   } else {

@@ -3,3 +3,4 @@ export { directoryEnvSchema, parseDirectoryConfig, loadDirectoryConfig, type Dir
 export { seedDemoDirectory, type SeedOptions, type SeedResult, type DemoHospital } from './seed.js';
 export { publishHospitals, DIRECTORY_HOSPITALS_KEY } from './hospital/hospital.publisher.js';
 export { openDirectoryOrm } from './database.js';
+export { TokenIssuer } from './auth/token-issuer.js';
