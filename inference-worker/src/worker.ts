@@ -109,7 +109,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     await js.publish(topology.subjects.inferenceDeadLetter(hospitalId), encodeEvent(InferenceDeadLetterV1, payload), {
       msgID: `dlq:${job.msg.info.stream}:${job.msg.info.streamSequence}`,
     });
-    job.msg.term(reason.slice(0, 200));
+    // NATS 2.9 ignores a term() that carries a reason (the message stays pending): send a bare term.
+    job.msg.term();
     metrics.failed.inc({ kind: 'dead_letter' });
     log.warn({ hospitalId, studyId, reason, deliveries: payload.deliveries }, 'study sent to the dead-letter subject');
   }

@@ -91,6 +91,8 @@ export type DirectoryHospitalsV1 = z.infer<typeof DirectoryHospitalsV1>;
 /** Message ids JetStream uses to drop duplicates within its window. */
 export const messageIds = {
   studyCreated: (studyId: string) => `study-created:${studyId}`,
+  /** The study event re-announced once its image is stored; one per distinct image. */
+  studyImageStored: (studyId: string, sha256: string) => `study-image:${studyId}:${sha256}`,
   prediction: (studyId: string, modelVersion: string, shadow = false) =>
     `prediction:${studyId}:${modelVersion}${shadow ? ':shadow' : ''}`,
 };

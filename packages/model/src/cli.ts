@@ -1,10 +1,12 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { natsTopology } from '@triage/contracts';
 import { connectNats } from '@triage/nats';
 import { committedModel, ensureActiveModel } from './committed.js';
-import { loadModelEnv } from './env.js';
+import { loadModelEnv, REPO_ROOT } from './env.js';
 import { differencesFromCard, evaluateNpz } from './evaluate.js';
 import { loadModel } from './model.js';
 import { activeModelRecord, publishModel } from './registry.js';
@@ -17,6 +19,15 @@ const USAGE = `usage: triage-model <command>
   ensure-active [--force] activate the committed model (research/models/active.json) if none is active
   active                  print the active model record
 environment: NATS_URL (default nats://127.0.0.1:4222), NATS_NAMESPACE, TRIAGE_DATA_NPZ`;
+
+/**
+ * A path the user typed: relative to where they ran npm (INIT_CWD), else to the repo root (npm
+ * and turbo run workspace scripts inside the workspace folder, which is rarely what was meant).
+ */
+function userPath(p: string): string {
+  const candidates = [path.resolve(process.env.INIT_CWD ?? process.cwd(), p), path.resolve(process.cwd(), p), path.resolve(REPO_ROOT, p)];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
 
 const SHOWN = ['auc', 'accuracy', 'sensitivity', 'specificity', 'f1', 'ece'] as const;
 
@@ -40,8 +51,8 @@ async function main(argv: string[]): Promise<number> {
       });
       const split = values.split as 'train' | 'val' | 'test';
       if (!['train', 'val', 'test'].includes(split)) throw new Error(`unknown split ${split}`);
-      const modelPath = values.model ?? (await committedModel()).path;
-      const npz = values.npz ?? loadModelEnv().TRIAGE_DATA_NPZ;
+      const modelPath = values.model ? userPath(values.model) : (await committedModel()).path;
+      const npz = values.npz ? userPath(values.npz) : loadModelEnv().TRIAGE_DATA_NPZ;
       const model = await loadModel(modelPath);
       try {
         const started = performance.now();
@@ -65,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     case 'publish': {
       const file = rest[0];
       if (!file) throw new Error('publish needs the ONNX file: npm run model:publish -- <file>');
-      const bytes = new Uint8Array(await readFile(file));
+      const bytes = new Uint8Array(await readFile(userPath(file)));
       const record = await withNats((nc, ns) => publishModel(nc, natsTopology(ns), bytes));
       console.log(`published and activated ${record.version} (${record.object}, sha256 ${record.sha256})`);
       return 0;

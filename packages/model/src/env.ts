@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv, z } from '@triage/config';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The PneumoniaMNIST file outside the repository, as research/ resolves it. */
 export const DEFAULT_NPZ = path.resolve(REPO_ROOT, '../shared/data/pneumoniamnist.npz');

@@ -60,8 +60,10 @@ export function confusionAt(labels: Numbers, risks: Numbers, threshold: number):
   const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (let i = 0; i < labels.length; i++) {
     const positive = risks[i]! >= threshold;
-    if (positive) labels[i] === 1 ? c.tp++ : c.fp++;
-    else labels[i] === 1 ? c.fn++ : c.tn++;
+    if (positive && labels[i] === 1) c.tp++;
+    else if (positive) c.fp++;
+    else if (labels[i] === 1) c.fn++;
+    else c.tn++;
   }
   return c;
 }
