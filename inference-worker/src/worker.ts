@@ -223,7 +223,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       durable_name: config.consumer.name,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subject: topology.subjects.allStudies,
+      filter_subject: topology.subjects.allStudiesCreated,
       ack_wait: nanos(config.consumer.ackWaitMs),
       max_ack_pending: config.consumer.maxInFlight,
       max_deliver: -1,

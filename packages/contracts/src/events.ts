@@ -31,6 +31,21 @@ export const StudyCreatedV1 = z.object({
 });
 export type StudyCreatedV1 = z.infer<typeof StudyCreatedV1>;
 
+export const ReviewFinding = z.enum(['pneumonia', 'normal', 'uncertain']);
+export type ReviewFinding = z.infer<typeof ReviewFinding>;
+
+/** A doctor recorded a finding. No notes and no names: notes are free text and may hold PHI. */
+export const StudyReviewedV1 = z.object({
+  version: z.literal(1),
+  hospitalId: id,
+  studyId: id,
+  reviewId: id,
+  finding: ReviewFinding,
+  reviewedAt: isoDate,
+  occurredAt: isoDate,
+});
+export type StudyReviewedV1 = z.infer<typeof StudyReviewedV1>;
+
 export const PredictionLabel = z.enum(['pneumonia', 'normal']);
 
 export const PredictionCreatedV1 = z.object({
@@ -93,6 +108,7 @@ export const messageIds = {
   studyCreated: (studyId: string) => `study-created:${studyId}`,
   /** The study event re-announced once its image is stored; one per distinct image. */
   studyImageStored: (studyId: string, sha256: string) => `study-image:${studyId}:${sha256}`,
+  studyReviewed: (reviewId: string) => `study-reviewed:${reviewId}`,
   prediction: (studyId: string, modelVersion: string, shadow = false) =>
     `prediction:${studyId}:${modelVersion}${shadow ? ':shadow' : ''}`,
 };

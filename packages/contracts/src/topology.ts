@@ -13,12 +13,15 @@ export interface NatsTopology {
   };
   subjects: {
     studyCreated(hospitalId: string): string;
+    studyReviewed(hospitalId: string): string;
     predictionCreated(hospitalId: string): string;
     triageUpdated(hospitalId: string): string;
     inferenceDeadLetter(hospitalId: string): string;
     researchLabeled(hospitalId: string): string;
     /** Wildcards for whole streams. */
     allStudies: string;
+    /** Only `studies.<hospitalId>.created` (what the inference worker consumes). */
+    allStudiesCreated: string;
     allPredictions: string;
     allTriage: string;
     allDeadLetters: string;
@@ -59,11 +62,13 @@ export function natsTopology(namespace = ''): NatsTopology {
     },
     subjects: {
       studyCreated: (h) => subject(`studies.${assertToken('hospitalId', h)}.created`),
+      studyReviewed: (h) => subject(`studies.${assertToken('hospitalId', h)}.reviewed`),
       predictionCreated: (h) => subject(`predictions.${assertToken('hospitalId', h)}.created`),
       triageUpdated: (h) => subject(`triage.${assertToken('hospitalId', h)}.updated`),
       inferenceDeadLetter: (h) => subject(`dlq.inference.${assertToken('hospitalId', h)}`),
       researchLabeled: (h) => subject(`research.labeled.${assertToken('hospitalId', h)}`),
       allStudies: subject('studies.>'),
+      allStudiesCreated: subject('studies.*.created'),
       allPredictions: subject('predictions.>'),
       allTriage: subject('triage.>'),
       allDeadLetters: subject('dlq.>'),
@@ -82,6 +87,6 @@ export function natsTopology(namespace = ''): NatsTopology {
 export function hospitalIdFromSubject(subject: string): string | undefined {
   const tokens = subject.split('.');
   const last = tokens[tokens.length - 1];
-  if (last === 'created' || last === 'updated') return tokens[tokens.length - 2];
+  if (last === 'created' || last === 'updated' || last === 'reviewed') return tokens[tokens.length - 2];
   return last;
 }
