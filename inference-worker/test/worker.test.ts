@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@triage/logger';
+import { eventually, TEST_NATS_URL } from '@triage/testing';
+import sharp from 'sharp';
+import { parseWorkerConfig } from '../src/env.js';
+import { onnxModelLoader } from '../src/onnx-model.js';
+import { createWorker, type Worker } from '../src/worker.js';
+import { PipelineHarness, REPO_ROOT, sampleFiles, tinyModel } from './support/harness.js';
+
+const log = createLogger({ service: 'worker-test', level: 'silent' });
+
+function startWorker(h: PipelineHarness, env: Record<string, string> = {}): Worker {
+  const config = parseWorkerConfig({
+    PORT: '0',
+    NATS_URL: TEST_NATS_URL,
+    NATS_NAMESPACE: h.ns,
+    WORKER_MAX_DELIVERIES: '3',
+    WORKER_MAX_WAIT_MS: '20',
+    ...env,
+  });
+  return createWorker(config, { log, loadModel: onnxModelLoader(1) });
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+describe('inference worker', () => {
+  let h: PipelineHarness;
+  let worker: Worker | undefined;
+
+  beforeAll(async () => {
+    h = await new PipelineHarness().start();
+    await h.publishModel(tinyModel('tiny-1'));
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('scores each of the 24 sample X-rays exactly once, naming the model that made each prediction', async () => {
+    worker = startWorker(h);
+    await worker.start();
+    const ids = [];
+    for (const file of sampleFiles()) ids.push(await h.publishStudy(new Uint8Array(readFileSync(file))));
+    const predictions = await eventually(async () => {
+      const p = await h.predictions();
+      return p.filter((x) => ids.includes(x.studyId)).length >= ids.length ? p : undefined;
+    }, 30_000, 'a prediction per sample');
+    const mine = predictions.filter((p) => ids.includes(p.studyId));
+    expect(mine).toHaveLength(24);
+    expect([...countBy(mine, (p) => p.studyId).values()].every((n) => n === 1)).toBe(true);
+    for (const p of mine) {
+      expect(p.modelVersion).toBe('tiny-1');
+      expect(p.risk).toBeGreaterThanOrEqual(0);
+      expect(p.risk).toBeLessThanOrEqual(1);
+      expect(p.label).toBe(p.risk >= 0.5 ? 'pneumonia' : 'normal');
+      expect(p.timings.inferenceMs).toBeGreaterThan(0);
+    }
+    const res = await fetch(`${worker.url()}/metrics`);
+    expect(await res.text()).toMatch(/inference_studies_processed_total\{[^}]*model_version="tiny-1"[^}]*\} \d+/);
+  });
+
+  it('dead-letters undecodable, non-image and missing images with the reason, and keeps serving', async () => {
+    worker = startWorker(h);
+    await worker.start();
+    const corrupt = new Uint8Array(readFileSync(sampleFiles()[0]!)).subarray(0, 2000);
+    const corruptId = await h.publishStudy(corrupt);
+    const textId = await h.publishStudy(new TextEncoder().encode('this is not an x-ray'), 'text/plain');
+    const zeroId = await h.publishStudy(new Uint8Array(0));
+    const good = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
+    const goodId = await h.publishStudy(new Uint8Array(good), 'image/png');
+    const dead = await eventually(async () => {
+      const d = await h.deadLetters();
+      return [corruptId, textId, zeroId].every((id) => d.some((x) => x.studyId === id)) ? d : undefined;
+    }, 30_000, 'three dead letters');
+    for (const id of [corruptId, textId, zeroId]) {
+      const letter = dead.find((d) => d.studyId === id)!;
+      expect(letter.reason).toMatch(/could not be preprocessed|not found/);
+      expect(letter.hospitalId).toBe(h.hospitalId);
+    }
+    await eventually(async () => ((await h.predictions()).some((p) => p.studyId === goodId) ? true : undefined), 15_000, 'the good study');
+    const predicted = new Set((await h.predictions()).map((p) => p.studyId));
+    expect(predicted.has(corruptId) || predicted.has(textId) || predicted.has(zeroId)).toBe(false);
+  });
+
+  it('swaps to a newly activated model during a stream of studies without losing one', async () => {
+    worker = startWorker(h);
+    await worker.start();
+    const image = new Uint8Array(await sharp({ create: { width: 96, height: 96, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png().toBuffer());
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      ids.push(await h.publishStudy(image, 'image/png'));
+      if (i === 25) await h.publishModel(tinyModel('tiny-2', -4));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const mine = await eventually(async () => {
+      const p = (await h.predictions()).filter((x) => ids.includes(x.studyId));
+      return p.length >= ids.length ? p : undefined;
+    }, 30_000, 'all 60 predictions');
+    expect(mine).toHaveLength(60);
+    expect(new Set(mine.map((p) => p.studyId)).size).toBe(60);
+    const versions = countBy(mine, (p) => p.modelVersion);
+    expect(versions.get('tiny-1')).toBeGreaterThan(0);
+    expect(versions.get('tiny-2')).toBeGreaterThan(0);
+    // Each prediction is consistent with the model it names (tiny-2 inverts the score).
+    for (const p of mine) expect(p.modelVersion === 'tiny-1' ? p.risk > 0.5 : p.risk < 0.5).toBe(true);
+  });
+});
+
+describe('inference worker killed mid-stream', () => {
+  let h: PipelineHarness;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    h = await new PipelineHarness().start();
+    await h.publishModel(tinyModel('tiny-kill'));
+  });
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await h.stop();
+  });
+
+  const spawnWorker = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'inference-worker/src/main.ts')], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        NATS_URL: TEST_NATS_URL,
+        NATS_NAMESPACE: h.ns,
+        WORKER_ACK_WAIT_MS: '3000',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: path.join(REPO_ROOT, 'inference-worker'),
+    });
+    children.push(child);
+    return child;
+  };
+
+  it('after SIGKILL and a restart, all 200 studies have exactly one prediction', { timeout: 180_000 }, async () => {
+    const image = new Uint8Array(readFileSync(sampleFiles()[3]!));
+    const first = spawnWorker();
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      ids.push(await h.publishStudy(image));
+      if (i === 60) {
+        // Kill once the worker is busy with the stream.
+        await eventually(async () => ((await h.predictions()).length > 10 ? true : undefined), 30_000, 'first predictions');
+        first.kill('SIGKILL');
+        await new Promise((r) => first.once('exit', r));
+        spawnWorker();
+      }
+    }
+    const mine = await eventually(async () => {
+      const p = (await h.predictions()).filter((x) => ids.includes(x.studyId));
+      return p.length >= 200 ? p : undefined;
+    }, 90_000, 'all 200 predictions');
+    await new Promise((r) => setTimeout(r, 4_000)); // any late redelivery would show now
+    const after = (await h.predictions()).filter((x) => ids.includes(x.studyId));
+    expect(after).toHaveLength(200);
+    expect(new Set(after.map((p) => p.studyId)).size).toBe(200);
+    expect(mine).toHaveLength(200);
+  });
+});
