@@ -27,6 +27,8 @@ interface Job {
 
 interface Prepared {
   job: Job;
+  /** The model whose input spec prepared the tensor; it also scores it, even across a swap. */
+  model: ScoringModel;
   event: StudyCreatedV1;
   input: Float32Array;
   preprocessMs: number;
@@ -42,18 +44,21 @@ export interface WorkerDeps {
 /** Back-off for a transient failure: 1 s, 2 s, 4 s ... capped at 30 s. */
 export const retryDelayMs = (deliveryCount: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, deliveryCount - 1));
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return results;
+/** Runs at most `limit` tasks at once; the rest wait their turn in order. */
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  private active = 0;
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
@@ -64,7 +69,9 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
   let activeModel: ActiveModel | undefined;
   let messages: ConsumerMessages | undefined;
   let consumer: Consumer | undefined;
-  let batcher: MicroBatcher<Job> | undefined;
+  let batcher: MicroBatcher<Prepared> | undefined;
+  const preprocessing = new Semaphore(config.preprocessConcurrency);
+  const preparing = new Set<Promise<void>>();
   let lagTimer: NodeJS.Timeout | undefined;
   let consumeLoop: Promise<void> = Promise.resolve();
   let stopping = false;
@@ -127,7 +134,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     }
   }
 
-  async function prepare(job: Job, model: ScoringModel, batchStart: number): Promise<Prepared | undefined> {
+  async function prepare(job: Job, model: ScoringModel): Promise<Prepared | undefined> {
+    const pickedUpAt = Date.now();
     let event: StudyCreatedV1;
     try {
       event = StudyCreatedV1.parse(job.msg.json());
@@ -153,26 +161,39 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       const preprocessMs = performance.now() - started;
       metrics.preprocessSeconds.observe(preprocessMs / 1000);
       const storedAt = Number(job.msg.info.timestampNanos / 1_000_000);
-      const queueMs = Math.max(0, batchStart - storedAt);
+      const queueMs = Math.max(0, pickedUpAt - storedAt);
       metrics.queueSeconds.observe(queueMs / 1000);
-      return { job, event, input, preprocessMs, queueMs };
+      return { job, model, event, input, preprocessMs, queueMs };
     } catch (error) {
       await fail(job, error, event);
       return undefined;
     }
   }
 
-  async function processBatch(jobs: Job[]): Promise<void> {
+  /** Decoding runs as messages arrive (bounded); only the prepared tensors wait for a batch. */
+  function accept(job: Job): void {
     const model = activeModel?.current();
     if (!model) {
-      for (const job of jobs) job.msg.nak(2_000);
+      job.msg.nak(2_000);
       return;
     }
-    const batchStart = Date.now();
-    const prepared = (await mapLimit(jobs, config.preprocessConcurrency, (job) => prepare(job, model, batchStart))).filter(
-      (p): p is Prepared => !!p,
-    );
-    if (prepared.length === 0) return;
+    const task = preprocessing
+      .run(() => prepare(job, model))
+      .then((prepared) => {
+        if (prepared) batcher!.add(prepared);
+      });
+    preparing.add(task);
+    void task.finally(() => preparing.delete(task));
+  }
+
+  async function processBatch(batch: Prepared[]): Promise<void> {
+    // A swap can leave two models in one batch: each tensor is scored by the model that prepared it.
+    const byModel = new Map<ScoringModel, Prepared[]>();
+    for (const p of batch) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p]);
+    for (const [model, prepared] of byModel) await scoreAndPublish(model, prepared);
+  }
+
+  async function scoreAndPublish(model: ScoringModel, prepared: Prepared[]): Promise<void> {
     metrics.batchSize.observe(prepared.length);
     let risks: number[];
     const inferStart = performance.now();
@@ -264,12 +285,11 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       await activeModel.start();
       await activeModel.settled();
       consumer = await ensureConsumer();
-      batcher = new MicroBatcher<Job>(config.batching.maxBatch, config.batching.maxWaitMs, processBatch);
+      batcher = new MicroBatcher<Prepared>(config.batching.maxBatch, config.batching.maxWaitMs, processBatch);
       messages = await consumer.consume({ max_messages: config.consumer.maxInFlight });
-      const active = batcher;
       const stream = messages;
       consumeLoop = (async () => {
-        for await (const msg of stream) active.add({ msg, receivedAt: Date.now() });
+        for await (const msg of stream) accept({ msg, receivedAt: Date.now() });
       })();
       lagTimer = setInterval(() => void refreshLag(), 2_000);
       lagTimer.unref();
@@ -284,6 +304,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       if (lagTimer) clearInterval(lagTimer);
       await messages?.close();
       await consumeLoop.catch(() => undefined);
+      await Promise.all(preparing);
       await batcher?.drain();
       activeModel?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
