@@ -16,6 +16,8 @@ const stackEnvSchema = z.object({
   TRIAGE_PORT: envFields.port(4002),
   RESEARCH_PORT: envFields.port(4003),
   HOSPITAL_BASE_PORT: envFields.port(4101),
+  WORKER_PORT: envFields.port(4200),
+  FEED_RATE: z.coerce.number().min(0).default(0.2),
   HOST: z.string().default('127.0.0.1'),
   DEMO_PASSWORD: z.string().min(8).optional(),
   LOG_LEVEL: envFields.logLevel(),

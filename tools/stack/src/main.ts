@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDatabase, databaseUrl } from '@triage/service-common';
 import { connectNats } from '@triage/nats';
+import { natsTopology } from '@triage/contracts';
+import { ensureActiveModel } from '@triage/model';
 import { DEMO_HOSPITALS, loadStackEnv, REPO_ROOT } from './env.js';
 import { seedClinicalData } from './demo-data.js';
 import { resolvePostgres } from './postgres.js';
@@ -111,6 +113,18 @@ async function main(): Promise<void> {
   ];
   for (const [i, s] of started.entries()) await waitUntilReady(services[i]!.name, s.ready, s.service);
 
+  // The model registry: the committed model becomes the active one unless a newer one was published.
+  try {
+    const nc = await connectNats({ url: env.NATS_URL, name: 'stack-model' });
+    const { record, published } = await ensureActiveModel(nc, natsTopology(env.NATS_NAMESPACE));
+    say(published ? `model ${record.version} registered as the active model` : `active model: ${record.version}`);
+    await nc.close();
+  } catch (error) {
+    say(`could not register the committed model (${(error as Error).message}); the worker waits for one`);
+  }
+  const worker = await launch('inference-worker', 'inference-worker', env.WORKER_PORT, {});
+  await waitUntilReady('inference-worker', worker.ready, worker.service).catch((error) => say(String(error.message)));
+
   const gateway = await launch('gateway', 'gateway', env.GATEWAY_PORT, {
     DIRECTORY_URL: `${issuer}/graphql`,
     TRIAGE_URL: `${base}:${env.TRIAGE_PORT}/graphql`,
@@ -140,6 +154,14 @@ async function main(): Promise<void> {
     for (const k of seed.apiKeys) say(`  integration API key for ${k.hospitalSlug}: ${k.apiKey}`);
   } else if (existsSync(credentialsFile)) {
     say(`Demo users were created on the first start; their passwords are in ${path.relative(REPO_ROOT, credentialsFile)}`);
+  }
+  if (env.FEED_RATE > 0) {
+    const feeder = startService('feeder', 'dist/feed/main.js', { GATEWAY_URL: gatewayUrl, DATA_DIR: env.DATA_DIR }, path.join(REPO_ROOT, 'tools/stack'), [
+      '--rate',
+      String(env.FEED_RATE),
+    ]);
+    services.push(feeder);
+    say(`demo feeder: uploading sample X-rays at ${env.FEED_RATE}/s (FEED_RATE=0 turns it off)`);
   }
   say('Press Ctrl+C to stop.');
 }

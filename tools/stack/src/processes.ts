@@ -29,10 +29,10 @@ export interface ServiceProcess {
 
 let colorIndex = 0;
 
-export function startService(name: string, script: string, env: NodeJS.ProcessEnv, cwd: string): ServiceProcess {
+export function startService(name: string, script: string, env: NodeJS.ProcessEnv, cwd: string, args: string[] = []): ServiceProcess {
   const color = COLORS[colorIndex++ % COLORS.length];
   const prefix = process.stdout.isTTY ? `\u001b[${color}m${name.padEnd(18)}\u001b[0m|` : `${name.padEnd(18)}|`;
-  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+  const child = spawn(process.execPath, ['--enable-source-maps', script, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
