@@ -4,7 +4,9 @@ import type { RequestContext } from '@triage/service-common';
 import { createLoaders, type HospitalLoaders } from './loaders.js';
 import type { OutboxRelay } from './outbox/outbox.relay.js';
 import { PatientService } from './patient/patient.service.js';
+import type { IngestConfig } from './env.js';
 import { StudyService } from './study/study.service.js';
+import { StudyUploadService } from './upload/study-upload.service.js';
 
 export interface HospitalContext extends RequestContext {
   /** The hospital this instance serves. */
@@ -13,6 +15,7 @@ export interface HospitalContext extends RequestContext {
   loaders: HospitalLoaders;
   patients: PatientService;
   studies: StudyService;
+  uploads: StudyUploadService;
 }
 
 export interface ContextDeps {
@@ -21,6 +24,7 @@ export interface ContextDeps {
   em: EntityManager;
   topology: NatsTopology;
   outbox: OutboxRelay;
+  ingest: IngestConfig;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -33,6 +37,7 @@ export function createContextFactory(deps: ContextDeps) {
       loaders: createLoaders(em),
       patients: new PatientService(em, deps.hospital.id),
       studies: new StudyService({ em, hospitalId: deps.hospital.id, topology: deps.topology, outbox: deps.outbox }),
+      uploads: new StudyUploadService({ em, hospital: deps.hospital, topology: deps.topology, outbox: deps.outbox, ingest: deps.ingest }),
     };
   };
 }

@@ -1,7 +1,9 @@
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
 import { Patient } from './patient/patient.entity.js';
 import { StudyImage } from './study/study-image.entity.js';
+import { StudyOriginal } from './study/study-original.entity.js';
 import { Study } from './study/study.entity.js';
+import { StudyUpload } from './upload/study-upload.entity.js';
 
 /** Every entity and embeddable, listed explicitly (no folder discovery). */
-export const entities = [Patient, Study, StudyImage, OutboxEvent];
+export const entities = [Patient, Study, StudyImage, StudyOriginal, StudyUpload, OutboxEvent];

@@ -21,6 +21,32 @@ describe('hospital config', () => {
     ]);
   });
 
+  it('has ingest defaults (64 MiB, 50 megapixels, 15 minutes) and takes overrides', () => {
+    expect(parseConfig(valid).ingest).toEqual({
+      publicGatewayUrl: 'http://127.0.0.1:4000',
+      maxUploadBytes: 64 * 1024 * 1024,
+      maxImagePixels: 50_000_000,
+      uploadUrlTtlSeconds: 900,
+    });
+    const custom = parseConfig({
+      ...valid,
+      PUBLIC_GATEWAY_URL: 'https://triage.example.org/',
+      MAX_UPLOAD_BYTES: '1048576',
+      MAX_IMAGE_PIXELS: '1000',
+      UPLOAD_URL_TTL_SECONDS: '60',
+    });
+    expect(custom.ingest).toEqual({ publicGatewayUrl: 'https://triage.example.org', maxUploadBytes: 1048576, maxImagePixels: 1000, uploadUrlTtlSeconds: 60 });
+    let error: unknown;
+    try {
+      parseConfig({ ...valid, MAX_UPLOAD_BYTES: String(2 * 1024 ** 3), UPLOAD_URL_TTL_SECONDS: '0', PUBLIC_GATEWAY_URL: 'gateway' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['MAX_UPLOAD_BYTES', 'PUBLIC_GATEWAY_URL', 'UPLOAD_URL_TTL_SECONDS'].sort(),
+    );
+  });
+
   it('reports every problem at once', () => {
     let error: unknown;
     try {

@@ -4,6 +4,10 @@ import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
 /** NATS subject tokens: the namespace and hospital id end up inside subjects and stream names. */
 const natsToken = /^[A-Za-z0-9_-]*$/;
 
+const MIB = 1024 * 1024;
+/** Uploads are held in memory while they are checked, and sizes are stored as 32-bit integers. */
+const MAX_UPLOAD_BYTES_CEILING = 1024 * MIB;
+
 export const envSchema = z
   .object({
     HOSPITAL_ID: z.string().uuid('must be the hospital uuid from the directory'),
@@ -16,6 +20,10 @@ export const envSchema = z
     ...authEnvShape,
     LOG_LEVEL: envFields.logLevel(),
     GRAPHQL_INTROSPECTION: envFields.boolean(false),
+    PUBLIC_GATEWAY_URL: envFields.url().default('http://127.0.0.1:4000'),
+    MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(MAX_UPLOAD_BYTES_CEILING, 'must be at most 1 GiB').default(64 * MIB),
+    MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
+    UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   })
   .transform((env) => ({
     hospital: { id: env.HOSPITAL_ID.toLowerCase(), slug: env.HOSPITAL_SLUG },
@@ -24,7 +32,15 @@ export const envSchema = z
     nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
     auth: { issuers: trustedIssuersFromEnv(env) as TrustedIssuer[] },
     log: { level: env.LOG_LEVEL },
+    ingest: {
+      publicGatewayUrl: env.PUBLIC_GATEWAY_URL.replace(/\/+$/, ''),
+      maxUploadBytes: env.MAX_UPLOAD_BYTES,
+      maxImagePixels: env.MAX_IMAGE_PIXELS,
+      uploadUrlTtlSeconds: env.UPLOAD_URL_TTL_SECONDS,
+    },
   }));
+
+export type IngestConfig = HospitalConfig['ingest'];
 
 export type HospitalConfig = z.infer<typeof envSchema>;
 

@@ -6,12 +6,13 @@ import { PatientResolver } from './patient/patient.resolver.js';
 import { resolvePatientReference } from './patient/patient.reference.js';
 import { StudyResolver } from './study/study.resolver.js';
 import { resolveStudyReference } from './study/study.reference.js';
+import { StudyUploadResolver } from './upload/study-upload.resolver.js';
 
 /** The hospital subgraph schema. Needs no configuration: everything per-instance comes from the context. */
 export function buildHospitalSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
-      resolvers: [PatientResolver, StudyResolver],
+      resolvers: [PatientResolver, StudyResolver, StudyUploadResolver],
       globalMiddlewares: [hospitalAccessGuard],
       validate: false,
     },

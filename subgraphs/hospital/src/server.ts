@@ -2,10 +2,14 @@ import { natsTopology } from '@triage/contracts';
 import { createTokenVerifier, type TokenVerifier } from '@triage/auth';
 import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, ensureStreams, type NatsConnection } from '@triage/nats';
-import { createGraphQLService, migrate, type Orm, type RunningService } from '@triage/service-common';
+import { createGraphQLService, createServiceMetrics, migrate, type Orm, type RunningService } from '@triage/service-common';
 import { createContextFactory } from './context.js';
 import { createHospitalOrm, ensureHospitalDatabase } from './database.js';
 import type { HospitalConfig } from './env.js';
+import { openImageStore } from './ingest/image-store.js';
+import { createIngestMetrics } from './ingest/ingest-metrics.js';
+import { mountIngestRoutes } from './ingest/ingest.routes.js';
+import { IngestService } from './ingest/ingest.service.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox/outbox.relay.js';
 import { buildHospitalSchema } from './schema.js';
 
@@ -56,6 +60,10 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       await ensureStreams(nc, topology);
       relay = createOutboxRelay({ orm, nc, log, intervalMs: deps.outboxIntervalMs || undefined });
       const connection = nc;
+      const store = await openImageStore(nc, topology.buckets.hospitalImages(config.hospital.slug));
+      const ingest = new IngestService({ orm, hospital: config.hospital, topology, outbox: relay, store, log });
+      const metrics = createServiceMetrics('subgraph-hospital');
+      const ingestMetrics = createIngestMetrics(metrics.registry);
       service = createGraphQLService({
         name: 'subgraph-hospital',
         schema,
@@ -64,7 +72,17 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         host: config.http.host,
         port: config.http.port,
         introspection: config.http.introspection,
-        context: createContextFactory({ hospital: config.hospital, em: orm.em, topology, outbox: relay }),
+        metrics,
+        context: createContextFactory({ hospital: config.hospital, em: orm.em, topology, outbox: relay, ingest: config.ingest }),
+        routes: (app) =>
+          mountIngestRoutes(app, {
+            hospital: config.hospital,
+            ingest,
+            verifier,
+            limits: { maxUploadBytes: config.ingest.maxUploadBytes, maxImagePixels: config.ingest.maxImagePixels },
+            metrics: ingestMetrics,
+            log: log.child({ component: 'ingest' }),
+          }),
         readinessChecks: {
           database: () => orm.em.getConnection().execute('select 1'),
           nats: async () => {

@@ -47,9 +47,17 @@ describe('authorization at the hospital instance', () => {
       query: 'mutation ($h: ID!, $id: ID!) { updateStudy(hospitalId: $h, id: $id, input: { bodyPart: "CHEST" }) { id } }',
       variables: () => ({ id: studyId }),
     },
+    createStudyUpload: {
+      query: 'mutation ($h: ID!, $p: ID!) { createStudyUpload(hospitalId: $h, input: { patientId: $p }) { uploadUrl } }',
+      variables: () => ({ p: patientId }),
+    },
+    renewStudyUpload: {
+      query: 'mutation ($h: ID!, $s: ID!) { renewStudyUpload(hospitalId: $h, studyId: $s) { uploadUrl } }',
+      variables: () => ({ s: studyId }),
+    },
   }) satisfies Record<string, { query: string; variables: () => Record<string, unknown> }>;
   const READS = ['patient', 'patients', 'study', 'studyByAccessionNumber', 'studies'] as const;
-  const WRITES = ['createPatient', 'updatePatient', 'createStudy', 'updateStudy'] as const;
+  const WRITES = ['createPatient', 'updatePatient', 'createStudy', 'updateStudy', 'createStudyUpload', 'renewStudyUpload'] as const;
 
   it('has a case for every root field of the schema', async () => {
     const schema = await buildHospitalSchema();

@@ -47,7 +47,7 @@ export interface Hospital {
  * Starts one hospital instance against its own new database and NATS namespace, with a real
  * token issuer. One per test file, so files run in parallel without seeing each other.
  */
-export async function startHospital(options: { outboxIntervalMs?: number } = {}): Promise<Hospital> {
+export async function startHospital(options: { outboxIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Hospital> {
   const issuer = await TestIssuer.start();
   const database = uniqueName('hospital_');
   const databaseUrl = await createTestDatabase(database);
@@ -64,6 +64,7 @@ export async function startHospital(options: { outboxIntervalMs?: number } = {})
     AUTH_ISSUER: issuer.issuer,
     AUTH_JWKS_URL: issuer.jwksUrl,
     LOG_LEVEL: 'silent',
+    ...options.env,
   });
   const server = await createServer(config, { outboxIntervalMs: options.outboxIntervalMs ?? 0 });
   await server.start();

@@ -106,6 +106,7 @@ async function main(): Promise<void> {
         return launch(`hospital:${h.slug}`, 'subgraphs/hospital', h.port, {
           HOSPITAL_ID: id,
           HOSPITAL_SLUG: h.slug,
+          PUBLIC_GATEWAY_URL: `${base}:${env.GATEWAY_PORT}`,
           DATABASE_URL: databaseUrl(postgres.serverUrl, db(`hospital_${h.slug}`)),
         });
       }),

@@ -17,7 +17,7 @@ registerEnumType(Sex, { name: 'Sex', description: 'Administrative sex as recorde
 @ObjectType('Patient')
 @Directive('@key(fields: "hospitalId id")')
 export class Patient {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'provisional' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -36,14 +36,26 @@ export class Patient {
   @Field(() => String)
   name!: string;
 
-  /** MikroORM maps `date` columns to "YYYY-MM-DD" strings, so no time zone can shift the day. */
-  @Property({ type: 'date' })
-  @Field(() => LocalDateResolver, { description: 'Birth date, "YYYY-MM-DD".' })
-  birthDate!: string;
+  /**
+   * MikroORM maps `date` columns to "YYYY-MM-DD" strings, so no time zone can shift the day.
+   * Null only for patients first seen in a DICOM header without a birth date (a Type 2 attribute).
+   */
+  @Property({ type: 'date', nullable: true })
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Birth date, "YYYY-MM-DD"; null when unknown (e.g. a DICOM header without one).' })
+  birthDate!: string | null;
 
   @Enum({ items: () => Sex, type: 'text' })
   @Field(() => Sex)
   sex!: Sex;
+
+  /**
+   * A placeholder for a study uploaded without naming its patient (createStudyUpload without
+   * patient or patientId): the DICOM header of the upload fills it, or replaces it with the
+   * existing patient of that MRN.
+   */
+  @Property({ type: 'boolean', default: false })
+  @Field(() => Boolean, { description: 'True while the patient is a placeholder waiting for the DICOM header of its study.' })
+  provisional: boolean = false;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
   @Field(() => Date)

@@ -7,9 +7,20 @@ import { isUuid, requireBirthDate, requireText, requireUuid } from '../common/va
 import { Patient } from './patient.entity.js';
 import type { CreatePatientInput, PatientFilter, UpdatePatientInput } from './patient.inputs.js';
 
-const MRN_MAX = 64;
-const NAME_MAX = 200;
+export const MRN_MAX = 64;
+export const NAME_MAX = 200;
 const CONFLICTS = { patient_mrn_unique: 'a patient with this MRN already exists' };
+
+/** The checked columns of a new patient (createPatient, and createStudyUpload's find-or-create). */
+export function newPatientData(input: CreatePatientInput, hospitalId: string) {
+  return {
+    hospitalId,
+    mrn: requireText(input.mrn, 'mrn', MRN_MAX),
+    name: requireText(input.name, 'name', NAME_MAX),
+    birthDate: requireBirthDate(input.birthDate),
+    sex: input.sex,
+  };
+}
 
 /** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
 function likePattern(text: string): string {
@@ -44,21 +55,17 @@ export class PatientService {
   }
 
   async create(input: CreatePatientInput): Promise<Patient> {
-    const data = {
-      hospitalId: this.hospitalId,
-      mrn: requireText(input.mrn, 'mrn', MRN_MAX),
-      name: requireText(input.name, 'name', NAME_MAX),
-      birthDate: requireBirthDate(input.birthDate),
-      sex: input.sex,
-    };
+    const data = newPatientData(input, this.hospitalId);
     return this.commit(() => this.em.create(Patient, data));
   }
 
   async update(id: string, input: UpdatePatientInput): Promise<Patient> {
     const patient = await this.require(id);
     // Validate everything before touching the managed entity.
-    const changes: Partial<Pick<Patient, 'mrn' | 'name' | 'birthDate' | 'sex'>> = {};
+    const changes: Partial<Pick<Patient, 'mrn' | 'name' | 'birthDate' | 'sex' | 'provisional'>> = {};
     if (input.mrn != null) changes.mrn = requireText(input.mrn, 'mrn', MRN_MAX);
+    // Someone who gives a placeholder patient its MRN identifies it: the DICOM header no longer decides.
+    if (input.mrn != null && patient.provisional) changes.provisional = false;
     if (input.name != null) changes.name = requireText(input.name, 'name', NAME_MAX);
     if (input.birthDate != null) changes.birthDate = requireBirthDate(input.birthDate);
     if (input.sex != null) changes.sex = input.sex;

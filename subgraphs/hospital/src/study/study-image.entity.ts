@@ -1,7 +1,10 @@
 import { Embeddable, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 
-/** Where a study's original image is stored (the hospital's NATS Object Store bucket). */
+/**
+ * The image the inference worker reads, in the hospital's NATS Object Store bucket: the upload
+ * itself for JPEG and PNG, an 8-bit grayscale PNG rendition for DICOM (see StudyOriginal).
+ */
 @Embeddable()
 @ObjectType('StudyImage')
 export class StudyImage {

@@ -3,6 +3,7 @@ import { Embedded, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Pr
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Patient } from '../patient/patient.entity.js';
 import { StudyImage } from './study-image.entity.js';
+import { StudyOriginal } from './study-original.entity.js';
 
 export enum StudyStatus {
   REGISTERED = 'REGISTERED',
@@ -17,10 +18,22 @@ export const DEFAULT_BODY_PART = 'CHEST';
 /** One imaging study (a chest X-ray) of a patient. */
 @Entity({ tableName: 'study' })
 @Index({ name: 'study_created_at_id_idx', properties: ['createdAt', 'id'] })
+@Index({ name: 'study_study_instance_uid_idx', properties: ['studyInstanceUid'] })
 @ObjectType('Study')
 @Directive('@key(fields: "hospitalId id")')
 export class Study {
-  [OptionalProps]?: 'id' | 'modality' | 'bodyPart' | 'acquiredAt' | 'status' | 'image' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'id'
+    | 'modality'
+    | 'bodyPart'
+    | 'acquiredAt'
+    | 'status'
+    | 'image'
+    | 'original'
+    | 'studyInstanceUid'
+    | 'sopInstanceUid'
+    | 'createdAt'
+    | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -56,8 +69,24 @@ export class Study {
   status: StudyStatus = StudyStatus.REGISTERED;
 
   @Embedded({ entity: () => StudyImage, nullable: true, prefix: 'image_' })
-  @Field(() => StudyImage, { nullable: true, description: 'The stored original image; null until one is uploaded.' })
+  @Field(() => StudyImage, {
+    nullable: true,
+    description: 'The image to read (the upload for JPEG/PNG, an 8-bit PNG rendition for DICOM); null until one is uploaded.',
+  })
   image: StudyImage | null = null;
+
+  @Embedded({ entity: () => StudyOriginal, nullable: true, prefix: 'original_' })
+  @Field(() => StudyOriginal, { nullable: true, description: 'The bytes as uploaded; null until one is uploaded.' })
+  original: StudyOriginal | null = null;
+
+  /** DICOM identifiers of the uploaded instance, kept for de-identification and DICOMweb. */
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'StudyInstanceUID (0020,000D) of an uploaded DICOM instance.' })
+  studyInstanceUid: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'SOPInstanceUID (0008,0018) of an uploaded DICOM instance.' })
+  sopInstanceUid: string | null = null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
   @Field(() => Date)

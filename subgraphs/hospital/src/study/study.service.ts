@@ -11,9 +11,9 @@ import { Patient } from '../patient/patient.entity.js';
 import { DEFAULT_BODY_PART, DEFAULT_MODALITY, Study } from './study.entity.js';
 import type { CreateStudyInput, StudyFilter, UpdateStudyInput } from './study.inputs.js';
 
-const ACCESSION_MAX = 64;
-const MODALITY_MAX = 16;
-const BODY_PART_MAX = 64;
+export const ACCESSION_MAX = 64;
+export const MODALITY_MAX = 16;
+export const BODY_PART_MAX = 64;
 const CONFLICTS = { study_accession_number_unique: 'a study with this accession number already exists' };
 
 export interface StudyServiceDeps {

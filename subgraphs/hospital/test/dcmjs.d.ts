@@ -1,0 +1,2 @@
+// dcmjs ships no type declarations; the tests only use it to write DICOM files.
+declare module 'dcmjs';
