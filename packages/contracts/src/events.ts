@@ -46,6 +46,31 @@ export const StudyReviewedV1 = z.object({
 });
 export type StudyReviewedV1 = z.infer<typeof StudyReviewedV1>;
 
+/**
+ * A de-identified, doctor-labelled example for the research center, announced on
+ * `research.labeled.<hospitalId>`. Identity is a keyed pseudonym; dates are reduced to an age band
+ * and a year; the image is a de-identified copy in the research Object Store bucket.
+ */
+export const ResearchLabeledV1 = z.object({
+  version: z.literal(1),
+  hospitalId: id,
+  /** Random id of the example; never the hospital's study id. */
+  exampleId: id,
+  /** HMAC of the patient's identity with the hospital's secret: stable per patient and hospital. */
+  pseudonym: z.string().regex(/^[a-f0-9]{16,64}$/),
+  finding: ReviewFinding,
+  model: z
+    .object({ version: z.string().min(1).max(64), risk: z.number().min(0).max(1), label: z.enum(['pneumonia', 'normal']) })
+    .nullable(),
+  ageBand: z.string().regex(/^\d{1,3}-\d{1,3}$|^\d{1,3}\+$/).nullable(),
+  sex: z.enum(['FEMALE', 'MALE', 'OTHER', 'UNKNOWN']),
+  studyYear: z.number().int().min(1900).max(2200).nullable(),
+  image: StoredImage,
+  deidentification: z.object({ method: z.string().max(200), textRegionsRemoved: z.number().int().min(0) }),
+  occurredAt: isoDate,
+});
+export type ResearchLabeledV1 = z.infer<typeof ResearchLabeledV1>;
+
 export const PredictionLabel = z.enum(['pneumonia', 'normal']);
 
 export const PredictionCreatedV1 = z.object({
@@ -109,6 +134,7 @@ export const messageIds = {
   /** The study event re-announced once its image is stored; one per distinct image. */
   studyImageStored: (studyId: string, sha256: string) => `study-image:${studyId}:${sha256}`,
   studyReviewed: (reviewId: string) => `study-reviewed:${reviewId}`,
+  researchLabeled: (reviewId: string) => `research-labeled:${reviewId}`,
   prediction: (studyId: string, modelVersion: string, shadow = false) =>
     `prediction:${studyId}:${modelVersion}${shadow ? ':shadow' : ''}`,
 };
