@@ -46,4 +46,9 @@ export function mountUploadProxy(app: Express, registry: HospitalRegistry, log: 
 
   app.put('/uploads/:hospitalId/:token', forward((req) => `/uploads/${encodeURIComponent(String(req.params.token))}`));
   app.post('/hospitals/:hospitalId/dicom-web/studies', forward(() => '/dicom-web/studies'));
+  // Study images for the viewer; the instance checks the bearer token and membership itself.
+  app.get(
+    '/hospitals/:hospitalId/studies/:studyId/image',
+    forward((req) => `/studies/${encodeURIComponent(String(req.params.studyId))}/image`),
+  );
 }
