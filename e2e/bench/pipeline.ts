@@ -1,0 +1,86 @@
+/**
+ * npm run bench:pipeline — latency from "upload accepted" (the PUT answered 201) to "prediction
+ * stored" (triage committed it and announced the update), at a steady upload rate over two
+ * hospitals, on the whole platform with real PostgreSQL, NATS and the ONNX worker.
+ */
+import { readFileSync } from 'node:fs';
+import { decodeEvent, TriageUpdatedV1 } from '@triage/contracts';
+import { connectNats } from '@triage/nats';
+import { TEST_NATS_URL } from '@triage/testing';
+import { sampleFiles } from '../../inference-worker/test/support/harness.js';
+import { writePerformanceSection } from '../../inference-worker/bench/perf-doc.js';
+import { Pipeline, uploadThroughGateway } from '../test/support/pipeline.js';
+
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function main() {
+  const pipeline = await Pipeline.start();
+  const p = pipeline.platform;
+  const images = sampleFiles().map((f) => new Uint8Array(readFileSync(f)));
+  const slugs = ['st-marys', 'general'];
+  const tokens = Object.fromEntries(await Promise.all(slugs.map(async (s) => [s, await p.login(`tech.${s}@demo.local`)] as const)));
+
+  const accepted = new Map<string, number>();
+  const stored = new Map<string, number>();
+  const nc = await connectNats({ url: TEST_NATS_URL, name: 'bench-pipeline' });
+  const sub = nc.subscribe(p.topology.subjects.allTriage);
+  void (async () => {
+    for await (const msg of sub) {
+      const event = decodeEvent(TriageUpdatedV1, msg.data);
+      if (event.status === 'WAITING' && !stored.has(event.studyId)) stored.set(event.studyId, performance.now());
+    }
+  })();
+
+  const total = WARMUP + RATE * SECONDS;
+  console.log(`model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs`);
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let refused = 0;
+  for (let n = 0; n < total; n++) {
+    const due = start + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const slug = slugs[n % slugs.length]!;
+    inFlight.push(
+      (async () => {
+        const answer = await uploadThroughGateway(p, slug, tokens[slug]!, images[n % images.length]!);
+        if (answer.status === 201) {
+          if (n >= WARMUP) accepted.set(answer.studyId, performance.now());
+        } else refused++;
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  const deadline = Date.now() + 60_000;
+  while ([...accepted.keys()].some((id) => !stored.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const latencies = [...accepted.entries()].filter(([id]) => stored.has(id)).map(([id, t]) => stored.get(id)! - t).sort((a, b) => a - b);
+  const missing = accepted.size - latencies.length;
+  sub.unsubscribe();
+  await nc.close();
+  await pipeline.stop();
+
+  const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
+  console.log(`measured ${latencies.length} studies (${missing} without a stored prediction within 60 s, ${refused} uploads refused)`);
+  console.log(`upload accepted -> prediction stored: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms, p99 ${p99!.toFixed(0)} ms (target p95 < 150 ms)`);
+  writePerformanceSection(
+    'Pipeline latency (`npm run bench:pipeline`)',
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, every service in one process on this 2-core machine, real PostgreSQL and NATS.`,
+      'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
+      '',
+      '| p50 | p95 | p99 | studies | missing | target |',
+      '|---|---|---|---|---|---|',
+      `| ${p50!.toFixed(0)} ms | ${p95!.toFixed(0)} ms | ${p99!.toFixed(0)} ms | ${latencies.length} | ${missing} | p95 < 150 ms |`,
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
