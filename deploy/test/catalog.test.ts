@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generatedFiles } from '../scripts/generated.js';
+import { catalog, metricNames, REPO_ROOT, ruleFiles } from './support.js';
+
+const entries = catalog();
+
+describe('metrics catalog', () => {
+  it('names each metric once, with a known type and status', () => {
+    expect(new Set(entries.map((e) => e.name)).size).toBe(entries.length);
+    for (const e of entries) {
+      expect(['counter', 'gauge', 'histogram', 'summary'], e.name).toContain(e.type);
+      expect(['exported', 'proposed', 'external'], e.name).toContain(e.status);
+      expect(e.name, 'counters end in _total').toMatch(e.type === 'counter' ? /_total$/ : /^[a-z_:][a-z0-9_:]*$/);
+    }
+  });
+
+  it('lists as exported only metrics whose name is registered in the source file it cites', () => {
+    for (const e of entries.filter((m) => m.status === 'exported')) {
+      const file = path.join(REPO_ROOT, e.source ?? '');
+      expect(existsSync(file), `${e.name}: ${e.source} does not exist`).toBe(true);
+      expect(readFileSync(file, 'utf8'), `${e.name} is not in ${e.source}`).toMatch(new RegExp(`['"\`]${e.name}['"\`]`));
+    }
+  });
+
+  it('proposes only metrics a dashboard or rule uses, each with the workspace that should export it', () => {
+    const used = new Set<string>();
+    const exprs = [
+      ...Object.values(ruleFiles()).flatMap((f) => f.groups.flatMap((g) => g.rules.map((r) => r.expr))),
+      ...Object.entries(generatedFiles())
+        .filter(([f]) => f.endsWith('.json'))
+        .flatMap(([, json]) => (JSON.parse(json) as { panels: { targets?: { expr: string }[] }[] }).panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr))),
+    ];
+    for (const expr of exprs) for (const name of metricNames(expr)) used.add(name.replace(/_(bucket|sum|count)$/, ''));
+    for (const e of entries.filter((m) => m.status === 'proposed')) {
+      expect(used.has(e.name), `${e.name} is proposed but nothing uses it`).toBe(true);
+      expect(e.owner, e.name).toMatch(/^(gateway|inference-worker|subgraphs\/[a-z]+|packages\/[a-z-]+)$/);
+    }
+  });
+});
