@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20260301000000_initial } from './Migration20260301000000_initial.js';
+
+/** Committed migrations in order; new ones are appended, never edited once released. */
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20260301000000_initial', class: Migration20260301000000_initial },
+];
