@@ -1,15 +1,20 @@
-import { fetchModel, watchActiveModel, type ActiveModelRecord } from '@triage/model';
+import { ACTIVE_KEY, ActiveModelRecord, fetchModel } from '@triage/model';
 import type { NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
-import type { NatsConnection } from '@triage/nats';
+import { openKv, type NatsConnection } from '@triage/nats';
 import type { ModelLoader, ScoringModel } from './scoring-model.js';
 
+export { ACTIVE_KEY };
+/** The shadow candidate: scored on live traffic next to the active model, never shown to doctors. */
+export const SHADOW_KEY = 'shadow';
+
 /**
- * Follows the model registry (KV `models` key `active` -> Object Store `models`). A new version is
- * loaded in the background and swapped in between batches: a batch keeps the model it started
- * with, so no message is dropped or scored by a half-loaded model.
+ * Follows one key of the model registry (KV `models`: `active` or `shadow`, each naming an ONNX
+ * object in the Object Store bucket of the same name). A new version is loaded in the background
+ * and swapped in between batches: a batch keeps the model it started with, so no message is
+ * dropped or scored by a half-loaded model. Deleting the key unloads the model.
  */
-export class ActiveModel {
+export class RegisteredModel {
   private model?: ScoringModel;
   private stopWatch?: () => void;
   private loading: Promise<void> = Promise.resolve();
@@ -17,6 +22,7 @@ export class ActiveModel {
   constructor(
     private readonly nc: NatsConnection,
     private readonly topology: NatsTopology,
+    readonly key: string,
     private readonly load: ModelLoader,
     private readonly log: Logger,
     private readonly onSwap?: (version: string) => void,
@@ -27,15 +33,23 @@ export class ActiveModel {
   }
 
   async start(): Promise<void> {
-    this.stopWatch = await watchActiveModel(
-      this.nc,
-      this.topology,
-      (record) => {
-        this.loading = this.loading.then(() => this.swapTo(record));
-        return this.loading;
-      },
-      (error) => this.log.error({ err: error }, 'ignoring a malformed model pointer'),
-    );
+    const kv = await openKv(this.nc, this.topology.buckets.models);
+    const watcher = await kv.watch({ key: this.key });
+    this.stopWatch = () => watcher.stop();
+    void (async () => {
+      for await (const entry of watcher) {
+        if (entry.operation !== 'PUT') {
+          this.loading = this.loading.then(() => this.replace(undefined));
+          continue;
+        }
+        const parsed = ActiveModelRecord.safeParse(entry.json());
+        if (!parsed.success) {
+          this.log.error({ key: this.key }, 'ignoring a malformed model pointer');
+          continue;
+        }
+        this.loading = this.loading.then(() => this.swapTo(parsed.data));
+      }
+    })();
   }
 
   /** Resolves once the pointer present at start (if any) is loaded. */
@@ -47,16 +61,19 @@ export class ActiveModel {
   private async swapTo(record: ActiveModelRecord): Promise<void> {
     if (this.model?.version === record.version) return;
     try {
-      const next = await this.load(await fetchModel(this.nc, this.topology, record));
-      const previous = this.model;
-      this.model = next;
-      this.onSwap?.(next.version);
-      this.log.info({ modelVersion: next.version }, 'model loaded');
-      // In-flight batches hold their own reference; release the old session after they finish.
-      if (previous?.release) setTimeout(() => void previous.release!(), 30_000).unref();
+      await this.replace(await this.load(await fetchModel(this.nc, this.topology, record)));
     } catch (error) {
-      this.log.error({ err: error, modelVersion: record.version }, 'could not load model; keeping the previous one');
+      this.log.error({ err: error, modelVersion: record.version, key: this.key }, 'could not load model; keeping the previous one');
     }
+  }
+
+  private async replace(next: ScoringModel | undefined): Promise<void> {
+    const previous = this.model;
+    this.model = next;
+    if (next) this.onSwap?.(next.version);
+    this.log.info({ key: this.key, modelVersion: next?.version ?? null }, next ? 'model loaded' : 'model removed');
+    // In-flight batches hold their own reference; release the old session after they finish.
+    if (previous?.release) setTimeout(() => void previous.release!(), 30_000).unref();
   }
 
   stop(): void {

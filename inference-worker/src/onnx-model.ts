@@ -9,6 +9,7 @@ export function onnxModelLoader(intraOpNumThreads: number): ModelLoader {
     return {
       version: loaded.metadata.version,
       threshold: loaded.metadata.threshold,
+      inputSpecKey: JSON.stringify(spec),
       preprocess: (image) => preprocess(image, spec),
       score: async (inputs) => (await predict(loaded, inputs)).map((p) => p.risk),
       release: () => loaded.release(),

@@ -2,6 +2,8 @@
 export interface ScoringModel {
   version: string;
   threshold: number;
+  /** Identifies the input spec: models with equal keys accept each other's tensors. */
+  inputSpecKey: string;
   /** Decoded image bytes -> the model's input tensor, exactly as the model's metadata specifies. */
   preprocess(image: Uint8Array): Promise<Float32Array>;
   /** Risk of pneumonia in [0, 1] for each input, in order. */

@@ -14,7 +14,7 @@ import { connectNats, ensureStreams, isNotFound, nanos, openObjectStore, type Na
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics } from './metrics.js';
 import { MicroBatcher } from './micro-batcher.js';
-import { ActiveModel } from './model-registry.js';
+import { ACTIVE_KEY, RegisteredModel, SHADOW_KEY } from './model-registry.js';
 import type { ModelLoader, ScoringModel } from './scoring-model.js';
 
 /** A failure that retrying cannot fix (bad payload, undecodable image): straight to the DLQ. */
@@ -66,7 +66,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
   const topology = natsTopology(config.nats.namespace);
   const metrics = createWorkerMetrics();
   let nc = deps.nats;
-  let activeModel: ActiveModel | undefined;
+  let activeModel: RegisteredModel | undefined;
+  let shadowModel: RegisteredModel | undefined;
   let messages: ConsumerMessages | undefined;
   let consumer: Consumer | undefined;
   let batcher: MicroBatcher<Prepared> | undefined;
@@ -206,6 +207,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     const inferenceMs = performance.now() - inferStart;
     metrics.inferenceSeconds.observe({ model_version: model.version }, inferenceMs / 1000);
     const js = jetstream(nc!);
+    const shadowRisks = await scoreShadow(model, prepared);
     await Promise.all(
       prepared.map(async (p, i) => {
         const risk = Math.min(1, Math.max(0, risks[i]!));
@@ -228,6 +230,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
             encodeEvent(PredictionCreatedV1, prediction),
             { msgID: messageIds.prediction(p.event.studyId, model.version) },
           );
+          if (shadowRisks) await publishShadow(shadowRisks.model, p, shadowRisks.risks[i]!);
           p.job.msg.ack();
           metrics.processed.inc({ model_version: model.version, label, role: 'active' });
         } catch (error) {
@@ -235,6 +238,52 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
         }
       }),
     );
+  }
+
+  /** The shadow candidate scores the same tensors when it takes the same input; failures never block. */
+  async function scoreShadow(active: ScoringModel, prepared: Prepared[]) {
+    const shadow = shadowModel?.current();
+    if (!shadow || shadow.version === active.version) return undefined;
+    if (shadow.inputSpecKey !== active.inputSpecKey) {
+      metrics.failed.inc({ kind: 'shadow_input_mismatch' });
+      return undefined;
+    }
+    try {
+      const started = performance.now();
+      const risks = await shadow.score(prepared.map((p) => p.input));
+      metrics.inferenceSeconds.observe({ model_version: shadow.version }, (performance.now() - started) / 1000);
+      return { model: shadow, risks };
+    } catch (error) {
+      metrics.failed.inc({ kind: 'shadow' });
+      log.warn({ modelVersion: shadow.version, reason: (error as Error).message }, 'shadow scoring failed');
+      return undefined;
+    }
+  }
+
+  async function publishShadow(shadow: ScoringModel, p: Prepared, rawRisk: number) {
+    const risk = Math.min(1, Math.max(0, rawRisk));
+    const label = risk >= shadow.threshold ? 'pneumonia' : 'normal';
+    try {
+      const prediction: PredictionCreatedV1 = {
+        version: 1,
+        hospitalId: p.event.hospitalId,
+        studyId: p.event.studyId,
+        modelVersion: shadow.version,
+        risk,
+        label,
+        threshold: shadow.threshold,
+        shadow: true,
+        timings: { queueMs: p.queueMs, preprocessMs: p.preprocessMs, inferenceMs: 0 },
+        occurredAt: new Date().toISOString(),
+      };
+      await jetstream(nc!).publish(topology.subjects.predictionCreated(p.event.hospitalId), encodeEvent(PredictionCreatedV1, prediction), {
+        msgID: messageIds.prediction(p.event.studyId, shadow.version, true),
+      });
+      metrics.processed.inc({ model_version: shadow.version, label, role: 'shadow' });
+    } catch (error) {
+      metrics.failed.inc({ kind: 'shadow' });
+      log.warn({ modelVersion: shadow.version, reason: (error as Error).message }, 'shadow prediction not published');
+    }
   }
 
   async function ensureConsumer(): Promise<Consumer> {
@@ -281,9 +330,10 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     async start(): Promise<string> {
       nc ??= await connectNats({ url: config.nats.url, name: 'inference-worker', log });
       await ensureStreams(nc, topology);
-      activeModel = new ActiveModel(nc, topology, deps.loadModel, log, () => metrics.modelSwaps.inc());
-      await activeModel.start();
-      await activeModel.settled();
+      activeModel = new RegisteredModel(nc, topology, ACTIVE_KEY, deps.loadModel, log, () => metrics.modelSwaps.inc());
+      shadowModel = new RegisteredModel(nc, topology, SHADOW_KEY, deps.loadModel, log);
+      await Promise.all([activeModel.start(), shadowModel.start()]);
+      await Promise.all([activeModel.settled(), shadowModel.settled()]);
       consumer = await ensureConsumer();
       batcher = new MicroBatcher<Prepared>(config.batching.maxBatch, config.batching.maxWaitMs, processBatch);
       messages = await consumer.consume({ max_messages: config.consumer.maxInFlight });
@@ -307,6 +357,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       await Promise.all(preparing);
       await batcher?.drain();
       activeModel?.stop();
+      shadowModel?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!deps.nats) await nc?.drain();
       log.info('inference worker stopped');

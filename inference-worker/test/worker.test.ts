@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@triage/logger';
+import { openKv } from '@triage/nats';
 import { eventually, TEST_NATS_URL } from '@triage/testing';
 import sharp from 'sharp';
 import { parseWorkerConfig } from '../src/env.js';
@@ -113,6 +114,46 @@ describe('inference worker', () => {
     expect(versions.get('tiny-2')).toBeGreaterThan(0);
     // Each prediction is consistent with the model it names (tiny-2 inverts the score).
     for (const p of mine) expect(p.modelVersion === 'tiny-1' ? p.risk > 0.5 : p.risk < 0.5).toBe(true);
+  });
+});
+
+describe('inference worker with a shadow model', () => {
+  let h: PipelineHarness;
+  let worker: Worker;
+
+  beforeAll(async () => {
+    h = await new PipelineHarness().start();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await h.stop();
+  });
+
+  it('also scores live traffic with the shadow candidate, marked as shadow, until the key is removed', async () => {
+    const shadow = await h.publishModel(tinyModel('tiny-shadow', -4)); // publishing activates; re-activate below
+    await h.publishModel(tinyModel('tiny-live'));
+    const kv = await openKv(h.nc, h.topology.buckets.models);
+    await kv.put('shadow', JSON.stringify(shadow));
+    worker = startWorker(h);
+    await worker.start();
+    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 220, b: 220 } } }).png().toBuffer());
+    const shadowed: string[] = [];
+    for (let i = 0; i < 5; i++) shadowed.push(await h.publishStudy(image, 'image/png'));
+    const both = await eventually(async () => {
+      const p = (await h.predictions()).filter((x) => shadowed.includes(x.studyId));
+      return p.length >= 10 ? p : undefined;
+    }, 20_000, 'active and shadow predictions');
+    expect(both.filter((p) => !p.shadow).every((p) => p.modelVersion === 'tiny-live')).toBe(true);
+    expect(both.filter((p) => p.shadow).map((p) => p.modelVersion)).toEqual(Array(5).fill('tiny-shadow'));
+    expect(new Set(both.filter((p) => p.shadow).map((p) => p.studyId))).toEqual(new Set(shadowed));
+
+    await kv.delete('shadow');
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await h.publishStudy(image, 'image/png');
+    await eventually(async () => ((await h.predictions()).some((p) => p.studyId === after) ? true : undefined), 20_000, 'a prediction');
+    await new Promise((r) => setTimeout(r, 500));
+    const forAfter = (await h.predictions()).filter((p) => p.studyId === after);
+    expect(forAfter.map((p) => [p.modelVersion, p.shadow])).toEqual([['tiny-live', false]]);
   });
 });
 

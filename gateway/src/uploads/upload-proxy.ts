@@ -6,49 +6,59 @@ import type { HospitalRegistry } from '../hospitals/hospital-registry.js';
 /** Hop-by-hop headers are not forwarded (RFC 9110 section 7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
-function instanceBase(subgraphUrl: string): string {
-  const url = new URL(subgraphUrl);
+/** The base URL of a service from its GraphQL endpoint URL. */
+export function serviceBase(graphqlUrl: string): string {
+  const url = new URL(graphqlUrl);
   url.pathname = url.pathname.replace(/\/graphql\/?$/, '');
   return url.toString().replace(/\/$/, '');
 }
 
+function copyHeaders(from: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(from)) if (!HOP_BY_HOP.has(name)) out[name] = value;
+  return out;
+}
+
+/** Streams one request to `target` and its answer back; never buffers the body. */
+function streamTo(target: URL, req: Request, res: Response, unavailable: string, log: Logger): void {
+  const upstream = http.request(target, { method: req.method, headers: copyHeaders(req.headers) }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, copyHeaders(answer.headers));
+    answer.pipe(res);
+  });
+  upstream.on('error', (error) => {
+    log.warn({ target: target.pathname, err: error.message }, 'forward failed');
+    if (!res.headersSent) res.status(502).json({ error: 'BAD_GATEWAY', message: unavailable });
+    else res.destroy();
+  });
+  req.on('aborted', () => upstream.destroy());
+  req.pipe(upstream);
+}
+
 /**
- * Image bytes never pass through GraphQL: clients PUT them to the signed URL the hospital
- * subgraph issued, on the gateway's origin, and the gateway streams them to that hospital's
- * instance. Subgraphs are never exposed to clients; the instance checks the signature (or, for
- * STOW-RS, the bearer token) itself.
+ * Bytes never pass through GraphQL: image uploads (to the signed URL a hospital issued, on the
+ * gateway's origin), STOW-RS pushes and image reads go to the hospital instance they name;
+ * dataset downloads and model uploads go to the research service. Subgraphs are never exposed
+ * to clients, and each checks the signature or bearer token itself.
  */
-export function mountUploadProxy(app: Express, registry: HospitalRegistry, log: Logger): void {
-  const forward = (targetPath: (req: Request) => string) => (req: Request, res: Response) => {
+export function mountHttpProxies(app: Express, registry: HospitalRegistry, researchGraphqlUrl: string, log: Logger): void {
+  const toHospital = (targetPath: (req: Request) => string) => (req: Request, res: Response) => {
     const hospitalId = String(req.params.hospitalId);
     const route = registry.get(hospitalId);
     if (!route) {
       res.status(404).json({ error: 'NOT_FOUND', message: `Unknown hospital "${hospitalId}"` });
       return;
     }
-    const target = new URL(`${instanceBase(route.subgraphUrl)}${targetPath(req)}`);
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
-    const upstream = http.request(target, { method: req.method, headers }, (answer) => {
-      const out: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
-      res.writeHead(answer.statusCode ?? 502, out);
-      answer.pipe(res);
-    });
-    upstream.on('error', (error) => {
-      log.warn({ hospitalId, err: error.message }, 'upload forward failed');
-      if (!res.headersSent) res.status(502).json({ error: 'BAD_GATEWAY', message: `Hospital "${route.name}" is unavailable` });
-      else res.destroy();
-    });
-    req.on('aborted', () => upstream.destroy());
-    req.pipe(upstream);
+    streamTo(new URL(`${serviceBase(route.subgraphUrl)}${targetPath(req)}`), req, res, `Hospital "${route.name}" is unavailable`, log);
   };
+  const toResearch = (req: Request, res: Response) =>
+    streamTo(new URL(`${serviceBase(researchGraphqlUrl)}${req.originalUrl}`), req, res, 'The research service is unavailable', log);
 
-  app.put('/uploads/:hospitalId/:token', forward((req) => `/uploads/${encodeURIComponent(String(req.params.token))}`));
-  app.post('/hospitals/:hospitalId/dicom-web/studies', forward(() => '/dicom-web/studies'));
-  // Study images for the viewer; the instance checks the bearer token and membership itself.
+  app.put('/uploads/:hospitalId/:token', toHospital((req) => `/uploads/${encodeURIComponent(String(req.params.token))}`));
+  app.post('/hospitals/:hospitalId/dicom-web/studies', toHospital(() => '/dicom-web/studies'));
   app.get(
     '/hospitals/:hospitalId/studies/:studyId/image',
-    forward((req) => `/studies/${encodeURIComponent(String(req.params.studyId))}/image`),
+    toHospital((req) => `/studies/${encodeURIComponent(String(req.params.studyId))}/image`),
   );
+  app.get('/datasets/:id/:format', toResearch);
+  app.post('/models', toResearch);
 }

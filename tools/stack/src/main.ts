@@ -7,6 +7,7 @@ import { ensureActiveModel } from '@triage/model';
 import { DEMO_HOSPITALS, loadStackEnv, REPO_ROOT } from './env.js';
 import { seedClinicalData } from './demo-data.js';
 import { resolvePostgres } from './postgres.js';
+import { hospitalSecrets } from './secrets.js';
 import { runToCompletion, startService, stopServices, waitUntilReady, type ServiceProcess } from './processes.js';
 
 const say = (line: string) => console.log(`${'stack'.padEnd(18)}| ${line}`);
@@ -66,10 +67,11 @@ async function main(): Promise<void> {
     subgraphUrl: `${base}:${env.HOSPITAL_BASE_PORT + i}/graphql`,
   }));
 
-  for (const name of ['directory', 'triage', ...hospitalsWithPorts.map((h) => `hospital_${h.slug}`)]) {
+  for (const name of ['directory', 'triage', 'research', ...hospitalsWithPorts.map((h) => `hospital_${h.slug}`)]) {
     await ensureDatabase(postgres.serverUrl, db(name));
   }
 
+  const secrets = hospitalSecrets(env.DATA_DIR, hospitalsWithPorts.map((h) => h.slug));
   const directoryEnv = {
     ...common,
     PORT: String(env.DIRECTORY_PORT),
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
   const started = [
     await launch('directory', 'subgraphs/directory', env.DIRECTORY_PORT, directoryEnv),
     await launch('triage', 'subgraphs/triage', env.TRIAGE_PORT, { DATABASE_URL: databaseUrl(postgres.serverUrl, db('triage')) }),
+    await launch('research', 'subgraphs/research', env.RESEARCH_PORT, { DATABASE_URL: databaseUrl(postgres.serverUrl, db('research')) }),
     ...(await Promise.all(
       hospitalsWithPorts.map((h) => {
         const id = seed.hospitals.find((s) => s.slug === h.slug)?.id;
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
           HOSPITAL_ID: id,
           HOSPITAL_SLUG: h.slug,
           PUBLIC_GATEWAY_URL: `${base}:${env.GATEWAY_PORT}`,
+          DEID_SECRET: secrets[h.slug]!.deidSecret,
           DATABASE_URL: databaseUrl(postgres.serverUrl, db(`hospital_${h.slug}`)),
         });
       }),
