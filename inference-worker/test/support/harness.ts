@@ -17,18 +17,12 @@ import {
 import { publishModel } from '@triage/model';
 import { connectNats, destroyNamespace, ensureStreams, openObjectStore, type NatsConnection, type ObjectStore } from '@triage/nats';
 import { TEST_NATS_URL, uniqueName } from '@triage/testing';
+export { tinyModel } from '@triage/testing';
 import sharp from 'sharp';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../../..');
 export const SAMPLES_DIR = path.resolve(REPO_ROOT, '../shared/data/xray-samples');
-
-/** A tiny but real ONNX model with the platform's metadata, made by the project's Python toolchain. */
-export function tinyModel(version: string, scale = 4, offset = 0): Uint8Array {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tiny-model-')), `${version}.onnx`);
-  execFileSync('/usr/bin/python3', [path.join(here, 'make_tiny_model.py'), file, version, String(scale), String(offset)]);
-  return new Uint8Array(readFileSync(file));
-}
 
 export function sampleFiles(): string[] {
   return ['NORMAL', 'PNEUMONIA'].flatMap((label) => {

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { encodeEvent, messageIds, natsTopology, ResearchLabeledV1, type NatsTopology } from '@triage/contracts';
 import { connectNats, destroyNamespace, openObjectStore, type NatsConnection } from '@triage/nats';
-import { createTestDatabase, dropTestDatabase, gql, TEST_DATABASE_SERVER, TEST_NATS_URL, TestIssuer, uniqueName } from '@triage/testing';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  gql,
+  tinyModel as makeTinyModel,
+  TEST_DATABASE_SERVER,
+  TEST_NATS_URL,
+  TestIssuer,
+  uniqueName,
+} from '@triage/testing';
 import sharp from 'sharp';
 import { parseConfig, type ResearchConfig } from '../src/env.js';
 import { LabeledExample } from '../src/labeled-example/labeled-example.entity.js';
@@ -179,19 +182,9 @@ export async function publishAndWait(h: Harness, events: ResearchLabeledV1[]): P
   await waitFor(() => processed(h) >= before + events.length, `${events.length} events processed`);
 }
 
-const run = promisify(execFile);
-const SUPPORT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support');
-
-/** A real (tiny) ONNX model with the platform's metadata, made by test/support/make_tiny_model.py. */
+/** A real (tiny) ONNX model with the platform's metadata (see @triage/testing). */
 export async function tinyModel(version: string, scale = 4, offset = 0): Promise<Uint8Array> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'research-model-'));
-  try {
-    const out = path.join(dir, `${version}.onnx`);
-    await run('/usr/bin/python3', [path.join(SUPPORT_DIR, 'make_tiny_model.py'), out, version, String(scale), String(offset)]);
-    return new Uint8Array(await readFile(out));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return makeTinyModel(version, scale, offset);
 }
 
 /** POST /models with the bytes as body. */
