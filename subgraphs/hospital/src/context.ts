@@ -5,6 +5,8 @@ import { createLoaders, type HospitalLoaders } from './loaders.js';
 import type { OutboxRelay } from './outbox/outbox.relay.js';
 import { PatientService } from './patient/patient.service.js';
 import type { IngestConfig } from './env.js';
+import type { Review } from './review/review.entity.js';
+import { ReviewService } from './review/review.service.js';
 import { StudyService } from './study/study.service.js';
 import { StudyUploadService } from './upload/study-upload.service.js';
 
@@ -16,6 +18,7 @@ export interface HospitalContext extends RequestContext {
   patients: PatientService;
   studies: StudyService;
   uploads: StudyUploadService;
+  reviews: ReviewService;
 }
 
 export interface ContextDeps {
@@ -25,6 +28,8 @@ export interface ContextDeps {
   topology: NatsTopology;
   outbox: OutboxRelay;
   ingest: IngestConfig;
+  /** Called after a review commits. */
+  onReviewed?: (review: Review) => void;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -38,6 +43,7 @@ export function createContextFactory(deps: ContextDeps) {
       patients: new PatientService(em, deps.hospital.id),
       studies: new StudyService({ em, hospitalId: deps.hospital.id, topology: deps.topology, outbox: deps.outbox }),
       uploads: new StudyUploadService({ em, hospital: deps.hospital, topology: deps.topology, outbox: deps.outbox, ingest: deps.ingest }),
+      reviews: new ReviewService({ em, hospitalId: deps.hospital.id, topology: deps.topology, outbox: deps.outbox, onReviewed: deps.onReviewed }),
     };
   };
 }

@@ -59,4 +59,23 @@ describe('hospital config', () => {
       ['DATABASE_URL', 'HOSPITAL_ID', 'HOSPITAL_SLUG', 'NATS_NAMESPACE'].sort(),
     );
   });
+
+  it('requires DEID_SECRET in production, and falls back to the development key elsewhere', () => {
+    expect(parseConfig(valid).deidentification).toEqual({ secret: expect.any(String), usesDevelopmentSecret: true, maxAttempts: 6 });
+    const secret = 'x'.repeat(32);
+    expect(parseConfig({ ...valid, NODE_ENV: 'production', DEID_SECRET: secret }).deidentification).toEqual({
+      secret,
+      usesDevelopmentSecret: false,
+      maxAttempts: 6,
+    });
+    for (const env of [{ NODE_ENV: 'production' }, { DEID_SECRET: 'too short' }]) {
+      let error: unknown;
+      try {
+        parseConfig({ ...valid, ...env });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['DEID_SECRET']);
+    }
+  });
 });

@@ -5,6 +5,11 @@ import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
 const natsToken = /^[A-Za-z0-9_-]*$/;
 
 const MIB = 1024 * 1024;
+/**
+ * Outside production only, when DEID_SECRET is unset: pseudonyms and UID mappings then use this
+ * published key, so they are NOT secret (the server warns at start). Production requires DEID_SECRET.
+ */
+export const DEVELOPMENT_DEID_SECRET = 'development-only-deid-secret-do-not-use-in-production';
 /** Uploads are held in memory while they are checked, and sizes are stored as 32-bit integers. */
 const MAX_UPLOAD_BYTES_CEILING = 1024 * MIB;
 
@@ -24,6 +29,14 @@ export const envSchema = z
     MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(MAX_UPLOAD_BYTES_CEILING, 'must be at most 1 GiB').default(64 * MIB),
     MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
     UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
+    NODE_ENV: z.string().default('development'),
+    DEID_SECRET: z.string().min(32, 'must be at least 32 characters: a random secret of this hospital').optional(),
+    DEID_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.DEID_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['DEID_SECRET'], message: 'is required in production (pseudonyms are keyed with it)' });
+    }
   })
   .transform((env) => ({
     hospital: { id: env.HOSPITAL_ID.toLowerCase(), slug: env.HOSPITAL_SLUG },
@@ -38,7 +51,14 @@ export const envSchema = z
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       uploadUrlTtlSeconds: env.UPLOAD_URL_TTL_SECONDS,
     },
+    deidentification: {
+      secret: env.DEID_SECRET ?? DEVELOPMENT_DEID_SECRET,
+      usesDevelopmentSecret: !env.DEID_SECRET,
+      maxAttempts: env.DEID_MAX_ATTEMPTS,
+    },
   }));
+
+export type DeidentificationConfig = HospitalConfig['deidentification'];
 
 export type IngestConfig = HospitalConfig['ingest'];
 

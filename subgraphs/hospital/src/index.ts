@@ -13,3 +13,12 @@ export { readDicomFile, type DicomFile, type DicomHeader } from './ingest/dicom/
 export { renderDicom, renditionPng } from './ingest/dicom/dicom-render.js';
 export { studyObjectKeys } from './ingest/image-store.js';
 export { IngestError, INGEST_ERRORS, type IngestErrorCode } from './ingest/ingest-error.js';
+export { ReviewService, studyReviewedEvent, normalizeNotes, reviewerNameFromToken } from './review/review.service.js';
+export { Review, ReviewFinding } from './review/review.entity.js';
+export { removeBurnedInText, decodeGray, type BurnedInTextResult } from './deidentify/burned-in-text.js';
+export { detectTextLines, type GrayImage } from './deidentify/text-detection.js';
+export { createOcrEngine, PSM, type OcrEngine, type OcrWord } from './deidentify/ocr.js';
+export { deidentifyDicom, deidentifyDicomFile, replacementUid, type DicomDeidentificationKeys } from './deidentify/deidentify-dicom.js';
+export { BASIC_PROFILE, type ActionCode, type ProfileRow } from './deidentify/basic-profile.data.js';
+export { patientPseudonym, uidMappingKey, ageBand, studyYear } from './deidentify/pseudonym.js';
+export { exportResearchExample, researchObjectKeys } from './deidentify/research-export.js';

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { hospitalAccessGuard } from './auth/hospital-policy.js';
 import { PatientResolver } from './patient/patient.resolver.js';
 import { resolvePatientReference } from './patient/patient.reference.js';
+import { ReviewResolver } from './review/review.resolver.js';
 import { StudyResolver } from './study/study.resolver.js';
 import { resolveStudyReference } from './study/study.reference.js';
 import { StudyUploadResolver } from './upload/study-upload.resolver.js';
@@ -12,7 +13,7 @@ import { StudyUploadResolver } from './upload/study-upload.resolver.js';
 export function buildHospitalSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
-      resolvers: [PatientResolver, StudyResolver, StudyUploadResolver],
+      resolvers: [PatientResolver, StudyResolver, StudyUploadResolver, ReviewResolver],
       globalMiddlewares: [hospitalAccessGuard],
       validate: false,
     },

@@ -4,6 +4,9 @@ import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, ensureStreams, type NatsConnection } from '@triage/nats';
 import { createGraphQLService, createServiceMetrics, migrate, type Orm, type RunningService } from '@triage/service-common';
 import { createContextFactory } from './context.js';
+import { createDeidentificationQueue, type DeidentificationQueue } from './deidentify/deidentification.queue.js';
+import { createOcrEngine, type OcrEngine } from './deidentify/ocr.js';
+import { exportResearchExample } from './deidentify/research-export.js';
 import { createHospitalOrm, ensureHospitalDatabase } from './database.js';
 import type { HospitalConfig } from './env.js';
 import { openImageStore } from './ingest/image-store.js';
@@ -12,12 +15,15 @@ import { mountIngestRoutes } from './ingest/ingest.routes.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox/outbox.relay.js';
 import { buildHospitalSchema } from './schema.js';
+import { mountStudyImageRoute } from './study/study-image.routes.js';
 
 export interface ServerDeps {
   log?: Logger;
   verifier?: TokenVerifier;
   /** Outbox retry period; tests shorten it or pass 0 to drive the relay by hand. */
   outboxIntervalMs?: number;
+  /** De-identification queue timing; tests shorten it. */
+  deidentification?: { pollIntervalMs?: number; retryDelayMs?: (attempts: number) => number };
 }
 
 export interface HospitalServer {
@@ -31,6 +37,8 @@ export interface HospitalServer {
   url(): string;
   /** The outbox relay; available after start. */
   outbox(): OutboxRelay;
+  /** The de-identification queue (research copies of reviewed studies); available after start. */
+  deidentification(): DeidentificationQueue;
 }
 
 export async function createServer(config: HospitalConfig, deps: ServerDeps = {}): Promise<HospitalServer> {
@@ -44,6 +52,8 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
   let nc: NatsConnection | undefined;
   let relay: OutboxRelay | undefined;
   let service: RunningService | undefined;
+  let queue: DeidentificationQueue | undefined;
+  let ocr: OcrEngine | undefined;
 
   return {
     orm,
@@ -53,6 +63,10 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       if (!relay) throw new Error('the hospital server is not started');
       return relay;
     },
+    deidentification() {
+      if (!queue) throw new Error('the hospital server is not started');
+      return queue;
+    },
     async start() {
       const applied = await migrate(orm);
       if (applied.length) log.info({ migrations: applied }, 'applied database migrations');
@@ -61,7 +75,35 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       relay = createOutboxRelay({ orm, nc, log, intervalMs: deps.outboxIntervalMs || undefined });
       const connection = nc;
       const store = await openImageStore(nc, topology.buckets.hospitalImages(config.hospital.slug));
+      const researchImages = await openImageStore(nc, topology.buckets.research);
       const ingest = new IngestService({ orm, hospital: config.hospital, topology, outbox: relay, store, log });
+      if (config.deidentification.usesDevelopmentSecret) {
+        log.warn('DEID_SECRET is not set: research pseudonyms use the published development key and are NOT secret (set DEID_SECRET; production requires it)');
+      }
+      const deidLog = log.child({ component: 'deidentification' });
+      const ocrEngine = (ocr = createOcrEngine({ log: deidLog }));
+      const outbox = relay;
+      const deidentification = (queue = createDeidentificationQueue({
+        orm,
+        log: deidLog,
+        maxAttempts: config.deidentification.maxAttempts,
+        ...deps.deidentification,
+        run: (jobId) =>
+          exportResearchExample(
+            {
+              orm,
+              hospital: config.hospital,
+              topology,
+              outbox,
+              hospitalImages: store,
+              researchImages,
+              secret: config.deidentification.secret,
+              ocr: ocrEngine,
+              log: deidLog,
+            },
+            jobId,
+          ),
+      }));
       const metrics = createServiceMetrics('subgraph-hospital');
       const ingestMetrics = createIngestMetrics(metrics.registry);
       service = createGraphQLService({
@@ -73,8 +115,15 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         port: config.http.port,
         introspection: config.http.introspection,
         metrics,
-        context: createContextFactory({ hospital: config.hospital, em: orm.em, topology, outbox: relay, ingest: config.ingest }),
-        routes: (app) =>
+        context: createContextFactory({
+          hospital: config.hospital,
+          em: orm.em,
+          topology,
+          outbox: relay,
+          ingest: config.ingest,
+          onReviewed: () => deidentification.wake(),
+        }),
+        routes: (app) => {
           mountIngestRoutes(app, {
             hospital: config.hospital,
             ingest,
@@ -82,7 +131,9 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
             limits: { maxUploadBytes: config.ingest.maxUploadBytes, maxImagePixels: config.ingest.maxImagePixels },
             metrics: ingestMetrics,
             log: log.child({ component: 'ingest' }),
-          }),
+          });
+          mountStudyImageRoute(app, { hospital: config.hospital, orm, store, verifier, log: log.child({ component: 'study-image' }) });
+        },
         readinessChecks: {
           database: () => orm.em.getConnection().execute('select 1'),
           nats: async () => {
@@ -94,10 +145,14 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       const url = await service.start();
       // Also picks up events left unpublished by a previous run.
       if (deps.outboxIntervalMs !== 0) relay.start();
+      // Also picks up de-identification jobs a previous run left.
+      deidentification.start();
       return url;
     },
     async stop() {
       await service?.stop();
+      await queue?.stop();
+      await ocr?.stop();
       await relay?.stop();
       await nc?.drain().catch(() => undefined);
       await orm.close();

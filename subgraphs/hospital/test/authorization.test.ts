@@ -55,16 +55,21 @@ describe('authorization at the hospital instance', () => {
       query: 'mutation ($h: ID!, $s: ID!) { renewStudyUpload(hospitalId: $h, studyId: $s) { uploadUrl } }',
       variables: () => ({ s: studyId }),
     },
+    recordReview: {
+      query: 'mutation ($h: ID!, $s: ID!) { recordReview(hospitalId: $h, studyId: $s, finding: NORMAL) { id } }',
+      variables: () => ({ s: studyId }),
+    },
   }) satisfies Record<string, { query: string; variables: () => Record<string, unknown> }>;
   const READS = ['patient', 'patients', 'study', 'studyByAccessionNumber', 'studies'] as const;
   const WRITES = ['createPatient', 'updatePatient', 'createStudy', 'updateStudy', 'createStudyUpload', 'renewStudyUpload'] as const;
+  const REVIEWS = ['recordReview'] as const;
 
   it('has a case for every root field of the schema', async () => {
     const schema = await buildHospitalSchema();
     const fields = [schema.getQueryType(), schema.getMutationType()]
       .flatMap((t) => Object.keys(t?.getFields() ?? {}))
       .filter((name) => !name.startsWith('_'));
-    expect(fields.sort()).toEqual([...READS, ...WRITES].sort());
+    expect(fields.sort()).toEqual([...READS, ...WRITES, ...REVIEWS].sort());
   });
 
   describe('tokens', () => {
@@ -163,6 +168,19 @@ describe('authorization at the hospital instance', () => {
         const res = await h.run(query, { h: h.id, ...variables() }, token);
         expect({ field, errors: res.errors }).toEqual({ field, errors: undefined });
       }
+    }
+  });
+
+  it('lets only doctors of this hospital review', async () => {
+    for (const field of REVIEWS) {
+      const { query, variables } = rootFields()[field];
+      for (const token of [h.tokens.technician, h.tokens.integration, h.tokens.otherDoctor]) {
+        const res = await h.run(query, { h: h.id, ...variables() }, token);
+        expect({ field, codes: errorCodes(res) }).toEqual({ field, codes: ['FORBIDDEN'] });
+      }
+      // The doctor passes the guard and reaches the service, which refuses a study without an image.
+      const doctor = await h.run(query, { h: h.id, ...variables() }, h.tokens.doctor);
+      expect({ field, codes: errorCodes(doctor) }).toEqual({ field, codes: ['BAD_USER_INPUT'] });
     }
   });
 

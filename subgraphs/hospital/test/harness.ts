@@ -9,8 +9,12 @@ import {
   TestIssuer,
   uniqueName,
 } from '@triage/testing';
+import type { Logger } from '@triage/logger';
 import { parseConfig, type HospitalConfig } from '../src/env.js';
-import { createServer, type HospitalServer } from '../src/server.js';
+import { createServer, type HospitalServer, type ServerDeps } from '../src/server.js';
+
+/** The tests' DEID_SECRET (the launcher sets a random one per hospital). */
+export const TEST_DEID_SECRET = 'test-deid-secret-0123456789abcdef0123456789';
 
 export type GqlResult<T = Record<string, unknown>> = Awaited<ReturnType<typeof gql<T>>>;
 
@@ -47,7 +51,9 @@ export interface Hospital {
  * Starts one hospital instance against its own new database and NATS namespace, with a real
  * token issuer. One per test file, so files run in parallel without seeing each other.
  */
-export async function startHospital(options: { outboxIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Hospital> {
+export async function startHospital(
+  options: { outboxIntervalMs?: number; env?: Record<string, string>; log?: Logger; deidentification?: ServerDeps['deidentification'] } = {},
+): Promise<Hospital> {
   const issuer = await TestIssuer.start();
   const database = uniqueName('hospital_');
   const databaseUrl = await createTestDatabase(database);
@@ -64,9 +70,14 @@ export async function startHospital(options: { outboxIntervalMs?: number; env?: 
     AUTH_ISSUER: issuer.issuer,
     AUTH_JWKS_URL: issuer.jwksUrl,
     LOG_LEVEL: 'silent',
+    DEID_SECRET: TEST_DEID_SECRET,
     ...options.env,
   });
-  const server = await createServer(config, { outboxIntervalMs: options.outboxIntervalMs ?? 0 });
+  const server = await createServer(config, {
+    outboxIntervalMs: options.outboxIntervalMs ?? 0,
+    log: options.log,
+    deidentification: options.deidentification,
+  });
   await server.start();
   const nc = await connectNats({ url: TEST_NATS_URL, name: 'hospital-test' });
   const topology = natsTopology(namespace);

@@ -299,3 +299,22 @@ export async function metricValue(h: Hospital, name: string): Promise<number> {
     .filter((line) => line.startsWith(name) && !line.startsWith('#'))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
+
+/** A small gray JPEG (a gradient, so it is not trivially compressible). */
+export async function smallJpeg(width = 64, height = 48): Promise<Buffer> {
+  const gray = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) gray[y * width + x] = (x * 3 + y * 2) % 256;
+  return sharp(gray, { raw: { width, height, channels: 1 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Registers a study for a new (or the given) patient and PUTs its image; the image upload must succeed. */
+export async function studyWithImage(
+  h: Hospital,
+  bytes: Uint8Array,
+  input: Record<string, unknown> = { patient: newPatient() },
+): Promise<Ticket['study']> {
+  const ticket = await ticketFor(h, input);
+  const res = await put(instanceUrl(h, ticket), bytes);
+  if (res.status !== 201) throw new Error(`uploading the image failed: ${res.status} ${JSON.stringify(res.json)}`);
+  return ticket.study;
+}

@@ -28,7 +28,7 @@ describe('migrations', () => {
   it('roll back cleanly', async () => {
     await orm.getMigrator().down({ to: 0 });
     const tables = await orm.em.getConnection().execute<{ tablename: string }[]>(
-      `select tablename from pg_tables where schemaname = 'public' and tablename in ('patient', 'study', 'study_upload', 'outbox_event')`,
+      `select tablename from pg_tables where schemaname = 'public' and tablename in ('patient', 'study', 'study_upload', 'review', 'deidentification_job', 'outbox_event')`,
     );
     expect(tables).toEqual([]);
     await migrate(orm);

@@ -1,6 +1,6 @@
 import type { Principal } from '@triage/auth';
 import { describe, expect, it } from 'vitest';
-import { authorizeHospitalAccess } from './hospital-policy.js';
+import { authorizeHospitalAccess, rootFieldAccess } from './hospital-policy.js';
 
 const HERE = '0b6f3d3e-3c1a-4a57-9d4e-2f7f0f8f2d11';
 const THERE = '7d0f0a55-8f0e-4f6e-bb51-6d6cbe0d8c42';
@@ -26,6 +26,9 @@ describe('authorizeHospitalAccess', () => {
     ['technician', 'write', 'ALLOWED'],
     ['integration', 'read', 'ALLOWED'],
     ['integration', 'write', 'ALLOWED'],
+    ['doctor', 'review', 'ALLOWED'],
+    ['technician', 'review', 'FORBIDDEN'],
+    ['integration', 'review', 'FORBIDDEN'],
   ] as const)('a %s here may %s: %s', (role, access, expected) => {
     expect(code(() => authorizeHospitalAccess(principal([{ hospitalId: HERE, role }]), HERE, HERE, access))).toBe(expected);
   });
@@ -48,5 +51,17 @@ describe('authorizeHospitalAccess', () => {
     expect(code(() => authorizeHospitalAccess(principal([], ['researcher', 'admin']), HERE, HERE, 'read'))).toBe('FORBIDDEN');
     expect(code(() => authorizeHospitalAccess(principal([{ hospitalId: THERE, role: 'doctor' }]), HERE, HERE, 'read'))).toBe('FORBIDDEN');
     expect(code(() => authorizeHospitalAccess(null, HERE, HERE, 'read'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('a doctor of another hospital may not review here', () => {
+    expect(code(() => authorizeHospitalAccess(principal([{ hospitalId: THERE, role: 'doctor' }]), HERE, HERE, 'review'))).toBe('FORBIDDEN');
+  });
+});
+
+describe('rootFieldAccess', () => {
+  it('queries read, mutations write, recordReview needs the review access', () => {
+    expect(rootFieldAccess('Query', 'study')).toBe('read');
+    expect(rootFieldAccess('Mutation', 'createStudy')).toBe('write');
+    expect(rootFieldAccess('Mutation', 'recordReview')).toBe('review');
   });
 });

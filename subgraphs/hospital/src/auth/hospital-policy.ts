@@ -3,22 +3,40 @@ import {
   CLINICAL_WRITE_ROLES,
   forbidden,
   hasHospitalRole,
+  REVIEW_ROLES,
   unauthenticated,
   type Principal,
+  type Role,
 } from '@triage/auth';
 import type { MiddlewareFn } from 'type-graphql';
 
-export type ClinicalAccess = 'read' | 'write';
+/** read: see clinical data; write: register patients, studies, images; review: record a doctor's finding. */
+export type ClinicalAccess = 'read' | 'write' | 'review';
 
-const ROLES_FOR: Record<ClinicalAccess, typeof CLINICAL_READ_ROLES> = {
+const ROLES_FOR: Record<ClinicalAccess, readonly Role[]> = {
   read: CLINICAL_READ_ROLES,
   write: CLINICAL_WRITE_ROLES,
+  review: REVIEW_ROLES,
+};
+
+const DOING: Record<ClinicalAccess, string> = {
+  read: 'reading clinical data',
+  write: 'changing clinical data',
+  review: 'reviewing studies',
+};
+
+/**
+ * Root fields that need another access than their operation's default (Query: read,
+ * Mutation: write). Kept here, next to the rule, so every exception is visible in one place.
+ */
+export const ROOT_FIELD_ACCESS: Readonly<Record<string, ClinicalAccess>> = {
+  recordReview: 'review',
 };
 
 /**
  * The one authorization rule of a hospital instance: the request must name the hospital this
- * instance serves, and the caller must hold a clinical role there. Platform roles (researcher,
- * admin) grant nothing here. Returns the principal so callers need not re-check for null.
+ * instance serves, and the caller must hold a role there that grants the access. Platform roles
+ * (researcher, admin) grant nothing here. Returns the principal so callers need not re-check for null.
  */
 export function authorizeHospitalAccess(
   principal: Principal | null,
@@ -31,13 +49,14 @@ export function authorizeHospitalAccess(
     throw forbidden(`this instance serves hospital ${servedHospitalId}`);
   }
   if (!hasHospitalRole(principal, servedHospitalId, ROLES_FOR[access])) {
-    throw forbidden(
-      access === 'read'
-        ? `reading clinical data of hospital ${servedHospitalId} requires one of: ${CLINICAL_READ_ROLES.join(', ')}`
-        : `changing clinical data of hospital ${servedHospitalId} requires one of: ${CLINICAL_WRITE_ROLES.join(', ')}`,
-    );
+    throw forbidden(`${DOING[access]} of hospital ${servedHospitalId} requires one of: ${ROLES_FOR[access].join(', ')}`);
   }
   return principal;
+}
+
+/** The access a root field requires. */
+export function rootFieldAccess(operation: 'Query' | 'Mutation' | 'Subscription', fieldName: string): ClinicalAccess {
+  return ROOT_FIELD_ACCESS[fieldName] ?? (operation === 'Mutation' ? 'write' : 'read');
 }
 
 interface GuardContext {
@@ -46,15 +65,16 @@ interface GuardContext {
 }
 
 /**
- * Global type-graphql middleware: every Query field needs read access and every Mutation field
- * write access to the `hospitalId` argument's hospital. Applied to all root fields, so a new
- * field is guarded without anyone remembering to (a root field without `hospitalId` is refused).
+ * Global type-graphql middleware: every root field needs the access `rootFieldAccess` gives it
+ * (Query read, Mutation write, the exceptions in ROOT_FIELD_ACCESS) to the `hospitalId`
+ * argument's hospital. Applied to all root fields, so a new field is guarded without anyone
+ * remembering to (a root field without `hospitalId` is refused).
  * Nested fields inherit the check of the root field or entity reference that produced their parent.
  */
 export const hospitalAccessGuard: MiddlewareFn<GuardContext> = ({ args, context, info }, next) => {
   const operation = info.parentType.name;
   if (operation === 'Query' || operation === 'Mutation' || operation === 'Subscription') {
-    authorizeHospitalAccess(context.principal, context.hospital.id, args.hospitalId, operation === 'Query' ? 'read' : 'write');
+    authorizeHospitalAccess(context.principal, context.hospital.id, args.hospitalId, rootFieldAccess(operation, info.fieldName));
   }
   return next();
 };

@@ -3,6 +3,7 @@ import { HospitalEntityArgs } from '../common/args.js';
 import type { Page } from '../common/pagination.js';
 import type { HospitalContext } from '../context.js';
 import { Patient } from '../patient/patient.entity.js';
+import { Review } from '../review/review.entity.js';
 import { StudyConnection } from './study.connection.js';
 import { Study } from './study.entity.js';
 import { CreateStudyArgs, StudiesArgs, StudyByAccessionNumberArgs, UpdateStudyArgs } from './study.inputs.js';
@@ -46,5 +47,11 @@ export class StudyResolver {
     const patient = await ctx.loaders.patientById.load(study.patient.id);
     if (!patient) throw new Error(`study ${study.id} references a missing patient`);
     return patient;
+  }
+
+  /** Newest first; batched across all studies of the response. */
+  @FieldResolver(() => [Review], { description: "Doctors' reviews of the study, newest first." })
+  reviews(@Root() study: Study, @Ctx() ctx: HospitalContext): Promise<Review[]> {
+    return ctx.loaders.reviewsByStudyId.load(study.id);
   }
 }

@@ -1,2 +1,0 @@
-// dcmjs ships no type declarations; the tests only use it to write DICOM files.
-declare module 'dcmjs';
