@@ -1,10 +1,16 @@
 import { authEnvShape, trustedIssuersFromEnv } from '@triage/auth';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+
+const DEFAULT_CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
 export const gatewayEnvSchema = z.object({
   PORT: envFields.port(4000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: z.string().url().optional(),
+  /** The built web app (client/dist) served on the gateway's origin; empty turns it off. */
+  CLIENT_DIST: z.string().default(DEFAULT_CLIENT_DIST),
   DIRECTORY_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
   TRIAGE_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
   RESEARCH_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
@@ -13,6 +19,11 @@ export const gatewayEnvSchema = z.object({
   GRAPHQL_INTROSPECTION: envFields.boolean(false),
   QUERY_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   QUERY_MAX_COST: z.coerce.number().int().positive().default(20_000),
+  /** Undelivered events one subscriber may accumulate before its connection is closed as a slow consumer. */
+  SUBSCRIPTION_BUFFER_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Federated fetches in flight at once for subscription events. */
+  SUBSCRIPTION_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   LOG_LEVEL: envFields.logLevel(),
   ...authEnvShape,
 });
@@ -22,9 +33,15 @@ export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 export function gatewayConfig(env: GatewayEnv) {
   return {
     http: { port: env.PORT, host: env.HOST, publicUrl: env.PUBLIC_URL },
+    clientDist: env.CLIENT_DIST,
     subgraphs: { directory: env.DIRECTORY_URL, triage: env.TRIAGE_URL, research: env.RESEARCH_URL },
     nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
     introspection: env.GRAPHQL_INTROSPECTION,
+    subscriptions: {
+      bufferLimit: env.SUBSCRIPTION_BUFFER_LIMIT,
+      perConnection: env.SUBSCRIPTIONS_PER_CONNECTION,
+      fetchConcurrency: env.SUBSCRIPTION_FETCH_CONCURRENCY,
+    },
     limits: { maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST, defaultListSize: 10, variableListSize: 100 },
     issuers: trustedIssuersFromEnv(env),
     logLevel: env.LOG_LEVEL,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -11,8 +12,15 @@ import { createTokenVerifier, type TokenVerifier } from '@triage/auth';
 import { natsTopology } from '@triage/contracts';
 import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, type NatsConnection } from '@triage/nats';
-import { bearerPrincipal, createServiceMetrics, formatError } from '@triage/service-common';
+import {
+  bearerPrincipal,
+  createServiceMetrics,
+  formatError,
+  httpMetricsMiddleware,
+  operationMetricsPlugin,
+} from '@triage/service-common';
 import express from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { Histogram } from 'prom-client';
 import type { GatewayContext } from './context.js';
 import type { GatewayConfig } from './env.js';
@@ -21,7 +29,12 @@ import { NatsHospitalRegistry } from './hospitals/hospital-registry.js';
 import { isAnonymousOperationAllowed } from './security/anonymous.js';
 import { queryLimitsRule } from './security/limits.js';
 import { AuthenticatedDataSource } from './subgraph-data-source.js';
-import { mountUploadProxy } from './uploads/upload-proxy.js';
+import { mountHttpProxies } from './uploads/upload-proxy.js';
+import type { EnrichedItems } from './subscriptions/event-shaping.js';
+import { isSubscriptionRequest } from './subscriptions/http-refusal.js';
+import { SubscriptionHub } from './subscriptions/subscription-hub.js';
+import { attachSubscriptionServer } from './subscriptions/subscription-server.js';
+import { TriageEventSource } from './subscriptions/triage-event-source.js';
 import { SUPERGRAPH_PATH } from './supergraph/compose.js';
 
 export interface GatewayDeps {
@@ -44,16 +57,25 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
   });
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware(metrics));
   const httpServer = http.createServer(app);
   let nc = deps.nats;
   let registry: NatsHospitalRegistry | undefined;
+  let feed: TriageEventSource | undefined;
+  let hub: SubscriptionHub | undefined;
+  let subscriptionServer: ReturnType<typeof attachSubscriptionServer> | undefined;
+  let apiSchema: GraphQLSchema | undefined;
   let address = '';
 
   const start = async (): Promise<string> => {
     nc ??= await connectNats({ url: config.nats.url, name: 'gateway', log });
-    registry = new NatsHospitalRegistry(nc, natsTopology(config.nats.namespace), log);
+    const topology = natsTopology(config.nats.namespace);
+    registry = new NatsHospitalRegistry(nc, topology, log);
     await registry.start();
     const routes = registry;
+    // Each replica reads the whole triage stream on its own and fans it out to its own sockets.
+    feed = new TriageEventSource(nc, topology, log);
+    feed.start();
 
     const gateway = new ApolloGateway({
       supergraphSdl: deps.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -65,27 +87,71 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
       },
     });
 
+    // The API schema (with the triage subgraph's Subscription type) is what subscriptions are validated against.
+    gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => void (apiSchema = schema));
+    const validationRules = [queryLimitsRule({ ...config.limits })];
+
     const apollo = new ApolloServer<GatewayContext>({
       gateway,
       introspection: config.introspection,
       csrfPrevention: true,
       includeStacktraceInErrorResponses: false,
       stopOnTerminationSignals: false,
-      validationRules: [queryLimitsRule({ ...config.limits })],
+      validationRules,
       formatError: formatError(log),
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        ApolloServerPluginInlineTraceDisabled(),
+        operationMetricsPlugin<GatewayContext>(metrics),
+      ],
     });
     await apollo.start();
+
+    /** One operation through the whole Apollo pipeline (validation, limits, query plan, formatError). */
+    const executeOperation = async (
+      request: { query: string; variables?: Record<string, unknown>; operationName?: string },
+      context: GatewayContext,
+    ): Promise<EnrichedItems> => {
+      const response = await apollo.executeOperation(request, { contextValue: context });
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
+      const { data, errors } = response.body.singleResult;
+      return { data: data as Record<string, unknown> | null | undefined, errors };
+    };
+    hub = new SubscriptionHub({
+      source: feed,
+      execute: executeOperation,
+      schema: () => apiSchema,
+      registry: metrics.registry,
+      log,
+      bufferLimit: config.subscriptions.bufferLimit,
+      fetchConcurrency: config.subscriptions.fetchConcurrency,
+    });
+    subscriptionServer = attachSubscriptionServer({
+      httpServer,
+      path: '/graphql',
+      verifier,
+      hub,
+      schema: () => apiSchema,
+      validationRules,
+      executeOperation,
+      maxSubscriptionsPerConnection: config.subscriptions.perConnection,
+      log,
+    });
 
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok', service: 'gateway' }));
     app.get('/readyz', (_req, res) => {
       const ready = routes.ready() && !!nc && !nc.isClosed();
-      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', hospitals: routes.list().length });
+      res.status(ready ? 200 : 503).json({
+        status: ready ? 'ready' : 'not ready',
+        hospitals: routes.list().length,
+        // Queries work without the feed, so it is reported but does not gate readiness.
+        subscriptions: feed?.ready() ? 'live' : 'waiting for the triage stream',
+      });
     });
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    mountUploadProxy(app, routes, log);
+    mountHttpProxies(app, routes, config.subgraphs.research, log);
     app.use(
       '/graphql',
       express.json({ limit: '1mb' }),
@@ -101,6 +167,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
           });
           return;
         }
+        if (req.method === 'POST' && isSubscriptionRequest(req.body?.query, req.body?.operationName)) {
+          res.status(400).json({
+            errors: [
+              {
+                message: 'Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) on this URL',
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ],
+          });
+          return;
+        }
         res.locals.principal = principal;
         next();
       },
@@ -111,6 +188,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
         }),
       }),
     );
+    // The web app: static files on the gateway's own origin, so it needs no CORS and no proxy.
+    if (config.clientDist && existsSync(path.join(config.clientDist, 'index.html'))) {
+      app.use(express.static(config.clientDist, { index: 'index.html', maxAge: '1h' }));
+    }
 
     await new Promise<void>((resolve) => httpServer.listen(config.http.port, config.http.host, resolve));
     const { port } = httpServer.address() as AddressInfo;
@@ -128,7 +209,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
     start,
     url: () => address,
     hospitals: () => registry,
+    /** The live feed of this replica (open subscriptions, metrics). */
+    subscriptions: () => hub,
     async stop() {
+      // Sockets first: upgraded connections would otherwise hold the HTTP server open.
+      const sockets = subscriptionServer;
+      subscriptionServer = undefined;
+      await sockets?.dispose();
+      await feed?.stop();
       await stopApollo();
       registry?.stop();
       if (!deps.nats) await nc?.close();

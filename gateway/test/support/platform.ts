@@ -52,12 +52,18 @@ export class Platform {
   gatewayUrl = '';
   directoryUrl = '';
   apiKeys = new Map<string, string>();
-  private nc!: NatsConnection;
+  /** The gateway's environment, for replicas (and gateway processes) of the same platform. */
+  gatewayEnv: Record<string, string> = {};
+  readonly replicas: Gateway[] = [];
+  nc!: NatsConnection;
   private directoryEnv: Record<string, string> = {};
 
-  static async start(hospitals = [{ slug: 'st-marys', name: "St. Mary's" }, { slug: 'general', name: 'General' }]) {
+  static async start(
+    hospitals = [{ slug: 'st-marys', name: "St. Mary's" }, { slug: 'general', name: 'General' }],
+    options: { gatewayEnv?: Record<string, string>; inProcessGateway?: boolean } = {},
+  ) {
     const platform = new Platform();
-    await platform.boot(hospitals);
+    await platform.boot(hospitals, options);
     return platform;
   }
 
@@ -71,7 +77,7 @@ export class Platform {
     return { AUTH_ISSUER: this.directoryUrl, AUTH_JWKS_URL: `${this.directoryUrl}/.well-known/jwks.json` };
   }
 
-  private async boot(hospitals: { slug: string; name: string }[]) {
+  private async boot(hospitals: { slug: string; name: string }[], options: { gatewayEnv?: Record<string, string>; inProcessGateway?: boolean }) {
     this.nc = await connectNats({ url: TEST_NATS_URL, name: 'platform-test' });
     const directoryPort = await freePort();
     this.directoryUrl = `http://127.0.0.1:${directoryPort}`;
@@ -117,21 +123,32 @@ export class Platform {
     // Publish after the seed so the gateway sees every hospital at once.
     await publishHospitals(this.directory.orm, await openKv(this.nc, this.topology.buckets.directory));
 
-    this.gateway = createGateway(
-      parseGatewayConfig({
-        PORT: '0',
-        DIRECTORY_URL: `${this.directoryUrl}/graphql`,
-        TRIAGE_URL: `http://127.0.0.1:${triagePort}/graphql`,
-        NATS_URL: TEST_NATS_URL,
-        NATS_NAMESPACE: this.ns,
-        LOG_LEVEL: 'silent',
-        QUERY_MAX_DEPTH: '10',
-        QUERY_MAX_COST: '5000',
-        ...this.authEnv,
-      }),
-      { log: silent, supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8') },
-    );
+    this.gatewayEnv = {
+      PORT: '0',
+      DIRECTORY_URL: `${this.directoryUrl}/graphql`,
+      TRIAGE_URL: `http://127.0.0.1:${triagePort}/graphql`,
+      NATS_URL: TEST_NATS_URL,
+      NATS_NAMESPACE: this.ns,
+      LOG_LEVEL: 'silent',
+      QUERY_MAX_DEPTH: '10',
+      QUERY_MAX_COST: '5000',
+      ...this.authEnv,
+      ...options.gatewayEnv,
+    };
+    if (options.inProcessGateway === false) return;
+    this.gateway = createGateway(parseGatewayConfig(this.gatewayEnv), { log: silent, supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8') });
     this.gatewayUrl = await this.gateway.start();
+  }
+
+  /** Another gateway replica in front of the same platform (its own port and triage stream consumer). */
+  async startGatewayReplica(env: Record<string, string> = {}): Promise<Gateway> {
+    const replica = createGateway(parseGatewayConfig({ ...this.gatewayEnv, ...env }), {
+      log: silent,
+      supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    });
+    await replica.start();
+    this.replicas.push(replica);
+    return replica;
   }
 
   async startHospital(id: string, slug: string, name: string, port?: number): Promise<PlatformHospital> {
@@ -184,6 +201,7 @@ export class Platform {
   }
 
   async stop(): Promise<void> {
+    for (const replica of this.replicas) await replica.stop().catch(() => undefined);
     await this.gateway?.stop().catch(() => undefined);
     await this.triage?.stop().catch(() => undefined);
     for (const h of this.hospitals) await h.server.stop().catch(() => undefined);

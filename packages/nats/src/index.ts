@@ -101,3 +101,4 @@ export async function destroyNamespace(nc: NatsConnection, t: NatsTopology): Pro
     }
   }
 }
+export * from './durable-consumer.js';

@@ -63,7 +63,8 @@ export function formatError(log: Logger) {
   };
 }
 
-function operationMetricsPlugin<C extends RequestContext>(metrics: ServiceMetrics): ApolloServerPlugin<C> {
+/** Counts GraphQL operations by name and outcome and times them. */
+export function operationMetricsPlugin<C extends BaseContext>(metrics: ServiceMetrics): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       const end = metrics.graphqlDuration.startTimer();
@@ -76,6 +77,19 @@ function operationMetricsPlugin<C extends RequestContext>(metrics: ServiceMetric
         },
       };
     },
+  };
+}
+
+/** Counts and times HTTP requests by route pattern (never by raw path, which may carry ids). */
+export function httpMetricsMiddleware(metrics: ServiceMetrics) {
+  return (req: Request, res: express.Response, next: express.NextFunction) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = String(req.route?.path ?? (req.baseUrl || 'unmatched'));
+      end({ route, method: req.method });
+      metrics.httpRequests.inc({ route, method: req.method, status: res.statusCode });
+    });
+    next();
   };
 }
 
@@ -99,15 +113,7 @@ export function createGraphQLService<C extends RequestContext>(settings: GraphQL
   const httpServer = http.createServer(app);
   let address = '';
 
-  app.use((req, res, next) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ?? req.baseUrl ?? req.path;
-      end({ route: String(route || req.path), method: req.method });
-      metrics.httpRequests.inc({ route: String(route || req.path), method: req.method, status: res.statusCode });
-    });
-    next();
-  });
+  app.use(httpMetricsMiddleware(metrics));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: settings.name });
   });

@@ -12,6 +12,8 @@ export const envSchema = z.object({
     .default(''),
   /** Messages a consumer may hold unacknowledged: caps in-flight work per consumer. */
   NATS_MAX_ACK_PENDING: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Events each consumer handles at once (events of one study always in order); at most NATS_MAX_ACK_PENDING. */
+  NATS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** First redelivery delay after a transient failure (doubles per delivery, capped at 60 s). */
   NATS_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   ...authEnvShape,
@@ -24,7 +26,7 @@ export type TriageEnv = z.infer<typeof envSchema>;
 export interface TriageConfig {
   http: { host: string; port: number; introspection: boolean };
   databaseUrl: string;
-  nats: { url: string; namespace: string; maxAckPending: number; retryDelayMs: number };
+  nats: { url: string; namespace: string; maxAckPending: number; concurrency: number; retryDelayMs: number };
   auth: { issuers: TrustedIssuer[] };
   logLevel: TriageEnv['LOG_LEVEL'];
 }
@@ -37,6 +39,7 @@ export function configFromEnv(env: TriageEnv): TriageConfig {
       url: env.NATS_URL,
       namespace: env.NATS_NAMESPACE,
       maxAckPending: env.NATS_MAX_ACK_PENDING,
+      concurrency: env.NATS_CONCURRENCY,
       retryDelayMs: env.NATS_RETRY_DELAY_MS,
     },
     auth: { issuers: trustedIssuersFromEnv(env) },

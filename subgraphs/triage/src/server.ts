@@ -59,6 +59,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
   const consumers = new TriageConsumers({
     topology,
     maxAckPending: config.nats.maxAckPending,
+    concurrency: config.nats.concurrency,
     retryDelayMs: config.nats.retryDelayMs,
     projection: new TriageProjection(orm),
     log,

@@ -9,10 +9,12 @@ import {
   hospitalId,
   predictionCreated,
   publishPrediction,
+  publishReview,
   publishStudy,
   startHarness,
   studyCreated,
   studyId,
+  studyReviewed,
   triageUpdates,
   waitFor,
   worklist,
@@ -232,5 +234,55 @@ describe('triage consumers', () => {
       await admin.query(`alter database "${h.database}" allow_connections true`);
       await admin.end();
     }
+  });
+  it('takes a reviewed study off the queue as REVIEWED and announces it', async () => {
+    const id = studyId();
+    await publishStudy(h, studyCreated({ hospitalId: hospital, studyId: id }));
+    await publishPrediction(h, predictionCreated({ hospitalId: hospital, studyId: id, risk: 0.7 }));
+    await waitFor(async () => (await item(id))?.status === 'WAITING', 'prediction applied');
+
+    const review = studyReviewed({ hospitalId: hospital, studyId: id, finding: 'normal' });
+    await publishReview(h, review);
+    await waitFor(async () => (await item(id))?.status === 'REVIEWED', 'review applied');
+    expect(await item(id)).toMatchObject({ status: 'REVIEWED', risk: 0.7, priority: 700 });
+
+    const updates = await waitFor(async () => {
+      const found = await updatesFor(id);
+      return found.at(-1)?.status === 'REVIEWED' ? found : undefined;
+    }, 'a REVIEWED triage update');
+    expect(updates.map((u) => u.status)).toEqual(['AWAITING_PREDICTION', 'WAITING', 'REVIEWED']);
+    expect(updates.at(-1)).toMatchObject({ hospitalId: hospital, studyId: id, risk: 0.7, priority: 700 });
+    await waitFor(async () => (await item(id))?.lastEventSequence === updates.at(-1)!.seq, 'cursor recorded');
+
+    const { data } = await worklist(h, doctor, { status: ['REVIEWED'] });
+    expect(data!.worklist.edges.map((e) => e.node.study.id)).toContain(id);
+
+    // The same review delivered again and a late prediction neither reopen the study nor repeat the update.
+    const done = processed('studies');
+    await publishReview(h, review, `again-${review.reviewId}`);
+    await waitFor(() => processed('studies') > done, 'replayed review processed');
+    await publishPrediction(h, predictionCreated({ hospitalId: hospital, studyId: id, risk: 0.2, modelVersion: 'v9', occurredAt: new Date(Date.now() + 1000).toISOString() }));
+    await waitFor(async () => (await item(id))?.modelVersion === 'v9', 'late prediction applied');
+    expect(await item(id)).toMatchObject({ status: 'REVIEWED', risk: 0.2 });
+    const after = await waitFor(async () => {
+      const found = await updatesFor(id);
+      return found.length === 4 ? found : undefined;
+    }, 'the late prediction\'s update');
+    expect(after.map((u) => u.status)).toEqual(['AWAITING_PREDICTION', 'WAITING', 'REVIEWED', 'REVIEWED']);
+  });
+
+  it('records a review that arrives before its study, and terminates a malformed one', async () => {
+    const id = studyId();
+    await publishReview(h, studyReviewed({ hospitalId: hospital, studyId: id }));
+    await waitFor(async () => (await item(id))?.status === 'REVIEWED', 'item created by the review');
+    const registeredAt = new Date(Date.now() - 3_600_000).toISOString();
+    await publishStudy(h, studyCreated({ hospitalId: hospital, studyId: id, occurredAt: registeredAt }));
+    await waitFor(async () => (await item(id))?.receivedAt.toISOString() === registeredAt, 'registration time applied');
+    expect((await item(id))!.status).toBe('REVIEWED');
+
+    const termsBefore = h.server.consumers.stats.studies.term;
+    // A review payload is not a study-created payload, and the subject decides which contract applies.
+    await h.js.publish(h.topology.subjects.studyReviewed(hospital), new TextEncoder().encode(JSON.stringify(studyCreated({ hospitalId: hospital, studyId: studyId() }))));
+    await waitFor(() => h.server.consumers.stats.studies.term === termsBefore + 1, 'malformed review terminated');
   });
 });

@@ -7,6 +7,7 @@ import {
   natsTopology,
   PredictionCreatedV1,
   StudyCreatedV1,
+  StudyReviewedV1,
   TriageUpdatedV1,
   decodeEvent,
   type NatsTopology,
@@ -123,6 +124,22 @@ export function predictionCreated(
     occurredAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+export function studyReviewed(overrides: Partial<StudyReviewedV1> & Pick<StudyReviewedV1, 'hospitalId' | 'studyId'>): StudyReviewedV1 {
+  const occurredAt = overrides.occurredAt ?? new Date().toISOString();
+  return {
+    version: 1,
+    reviewId: `rv${randomBytes(6).toString('hex')}`,
+    finding: 'pneumonia',
+    reviewedAt: occurredAt,
+    occurredAt,
+    ...overrides,
+  };
+}
+
+export async function publishReview(h: Harness, event: StudyReviewedV1, msgID = messageIds.studyReviewed(event.reviewId)) {
+  return h.js.publish(h.topology.subjects.studyReviewed(event.hospitalId), encodeEvent(StudyReviewedV1, event), { msgID });
 }
 
 export async function publishStudy(h: Harness, event: StudyCreatedV1, msgID = messageIds.studyCreated(event.studyId)) {

@@ -211,4 +211,25 @@ describe('worklist', () => {
     expect(sql.filter((q) => q.includes('from "worklist_item"'))).toHaveLength(1);
     expect(sql.filter((q) => q.includes('from "prediction"'))).toHaveLength(1);
   });
+  it('answers one worklist item by study, with the worklist\'s access rules', async () => {
+    const query = 'query($h: ID!, $s: ID!) { worklistItem(hospitalId: $h, studyId: $s) { id hospitalId status risk priority study { id } } }';
+    const own = seeds.find((s) => s.hospitalId === A && s.risk === 0.9)!;
+    const found = await gql<{ worklistItem: Record<string, unknown> | null }>(h.graphqlUrl, query, { h: A, s: own.studyId }, doctorA);
+    expect(found.errors).toBeUndefined();
+    expect(found.data!.worklistItem).toEqual({ id: `${A}:${own.studyId}`, hospitalId: A, status: 'WAITING', risk: 0.9, priority: 900, study: { id: own.studyId } });
+
+    const unknown = await gql<{ worklistItem: unknown }>(h.graphqlUrl, query, { h: A, s: studyId() }, doctorA);
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data!.worklistItem).toBeNull();
+
+    const foreign = seeds.find((s) => s.hospitalId === B)!;
+    const refused = await gql<{ worklistItem: unknown }>(h.graphqlUrl, query, { h: B, s: foreign.studyId }, doctorA);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(refused.data)).not.toContain(foreign.studyId);
+  });
+
+  it('declares the live feed but leaves serving it to the gateway', async () => {
+    const { errors } = await gql(h.graphqlUrl, 'subscription { triageFeed { cursor item { id } } }', {}, doctorA);
+    expect(errors?.[0]?.message).toMatch(/served by the gateway/);
+  });
 });

@@ -11,7 +11,7 @@ import {
   serverSupportsTermReason,
   type DurableConsumerSpec,
   type MessageOutcome,
-} from './durable-consumer.js';
+} from '@triage/nats';
 
 export const LABELED_CONSUMER = 'research-labeled';
 

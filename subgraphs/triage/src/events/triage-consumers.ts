@@ -1,5 +1,11 @@
 import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { hospitalIdFromSubject, PredictionCreatedV1, StudyCreatedV1, type NatsTopology } from '@triage/contracts';
+import {
+  hospitalIdFromSubject,
+  PredictionCreatedV1,
+  StudyCreatedV1,
+  StudyReviewedV1,
+  type NatsTopology,
+} from '@triage/contracts';
 import type { Logger } from '@triage/logger';
 import type { NatsConnection } from '@triage/nats';
 import type { z } from 'zod';
@@ -11,7 +17,7 @@ import {
   serverSupportsTermReason,
   type DurableConsumerSpec,
   type MessageOutcome,
-} from './durable-consumer.js';
+} from '@triage/nats';
 import type { TriageProjection } from './triage-projection.js';
 import { TriageUpdatePublisher } from './triage-updates.js';
 
@@ -22,14 +28,33 @@ export interface TriageConsumerSettings {
   topology: NatsTopology;
   maxAckPending: number;
   retryDelayMs: number;
+  /** Events handled at once per consumer; events of one study stay in order. */
+  concurrency?: number;
 }
 
-export function triageConsumerSpecs({ topology, maxAckPending }: TriageConsumerSettings): Record<'studies' | 'predictions', DurableConsumerSpec> {
+/**
+ * Events of one study must be applied and announced in stream order (an older state must never
+ * be published after a newer one); events of different studies may overlap.
+ */
+export function studyPartitionKey(msg: Pick<JsMsg, 'subject' | 'data'>): string {
+  try {
+    const { studyId } = JSON.parse(new TextDecoder().decode(msg.data)) as { studyId?: unknown };
+    if (typeof studyId === 'string') return `${hospitalIdFromSubject(msg.subject)}:${studyId}`;
+  } catch {
+    // A malformed payload is terminated by its handler; any key will do.
+  }
+  return msg.subject;
+}
+
+export function triageConsumerSpecs({
+  topology,
+  maxAckPending,
+}: TriageConsumerSettings): Record<'studies' | 'predictions', DurableConsumerSpec> {
   return {
     studies: {
       stream: topology.streams.studies,
       durable: STUDIES_CONSUMER,
-      description: 'triage: studies onto the worklist',
+      description: 'triage: studies onto the worklist, reviews off the queue',
       maxAckPending,
     },
     predictions: {
@@ -42,7 +67,10 @@ export function triageConsumerSpecs({ topology, maxAckPending }: TriageConsumerS
 }
 
 /** Provisions both durable consumers (idempotent); the streams must exist (ensureStreams). */
-export async function ensureTriageConsumers(jsm: JetStreamManager, settings: TriageConsumerSettings): Promise<void> {
+export async function ensureTriageConsumers(
+  jsm: JetStreamManager,
+  settings: TriageConsumerSettings,
+): Promise<void> {
   const specs = triageConsumerSpecs(settings);
   await ensureDurableConsumer(jsm, specs.studies);
   await ensureDurableConsumer(jsm, specs.predictions);
@@ -58,6 +86,12 @@ function parseEvent<T extends { hospitalId: string }>(schema: z.ZodType<T>, msg:
     throw new PoisonMessageError('payload hospitalId does not match its subject');
   }
   return event;
+}
+
+/** The kind of a STUDIES stream event, from the last token of its subject (`studies.<h>.<kind>`). */
+export function studyEventKind(subject: string): 'created' | 'reviewed' | 'other' {
+  const kind = subject.slice(subject.lastIndexOf('.') + 1);
+  return kind === 'created' || kind === 'reviewed' ? kind : 'other';
 }
 
 export type ConsumerStats = Record<MessageOutcome, number>;
@@ -93,6 +127,8 @@ export class TriageConsumers {
       log,
       retryDelayMs: this.settings.retryDelayMs,
       termWithReason: serverSupportsTermReason(nc.info?.version),
+      concurrency: Math.min(this.settings.concurrency ?? 1, this.settings.maxAckPending),
+      partitionKey: studyPartitionKey,
       onOutcome: (outcome: MessageOutcome) => {
         this.stats[kind][outcome] += 1;
         this.settings.onOutcome?.(specs[kind].durable, outcome);
@@ -103,8 +139,29 @@ export class TriageConsumers {
         js,
         specs.studies,
         async (msg) => {
-          const event = parseEvent(StudyCreatedV1, msg);
-          await publisher.announce(await projection.applyStudyCreated(event), 'studies', msg);
+          // One stream carries every study event; dispatch by subject, each with its own contract.
+          switch (studyEventKind(msg.subject)) {
+            case 'created':
+              await publisher.announce(
+                await projection.applyStudyCreated(parseEvent(StudyCreatedV1, msg)),
+                'studies',
+                msg,
+              );
+              return;
+            case 'reviewed':
+              await publisher.announce(
+                await projection.applyStudyReviewed(parseEvent(StudyReviewedV1, msg)),
+                'studies',
+                msg,
+              );
+              return;
+            default:
+              // A kind of study event triage has no use for (yet): acknowledged and skipped.
+              log.debug(
+                { subject: msg.subject, streamSequence: msg.seq },
+                'ignoring a study event triage does not project',
+              );
+          }
         },
         options('studies'),
       ),

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PredictionCreatedV1, StudyCreatedV1 } from '@triage/contracts';
+import type { PredictionCreatedV1, StudyCreatedV1, StudyReviewedV1 } from '@triage/contracts';
 import type { Orm } from '@triage/service-common';
 import { Prediction } from '../prediction/prediction.entity.js';
 import { advanceStatus, priorityFromRisk, type TriageStatus } from '../worklist-item/triage-state.js';
@@ -44,6 +44,28 @@ export class TriageProjection {
       item.status = advanceStatus(item.status, status);
       // The row may come from an earlier prediction; the study's own registration time wins.
       if (registeredAt < item.receivedAt) item.receivedAt = registeredAt;
+      return this.touch(item, before);
+    });
+  }
+
+  /** A doctor recorded a finding: the item leaves the queue as REVIEWED (and never comes back). */
+  applyStudyReviewed(event: StudyReviewedV1): Promise<ProjectionResult> {
+    const { hospitalId, studyId } = event;
+    return this.inStudyTransaction(hospitalId, studyId, async (em) => {
+      const item = await em.findOne(WorklistItem, { hospitalId, studyId });
+      if (!item) {
+        // The study event has not arrived yet; its registration time will replace this one.
+        const created = em.create(WorklistItem, {
+          hospitalId,
+          studyId,
+          status: 'REVIEWED',
+          receivedAt: new Date(event.occurredAt),
+          updatedAt: new Date(),
+        });
+        return { item: created, changed: true };
+      }
+      const before = visibleState(item);
+      item.status = advanceStatus(item.status, 'REVIEWED');
       return this.touch(item, before);
     });
   }

@@ -21,6 +21,15 @@ export class WorklistArgs {
   status?: TriageStatus[] | null;
 }
 
+@ArgsType()
+export class WorklistItemArgs {
+  @Field(() => ID)
+  hospitalId!: string;
+
+  @Field(() => ID)
+  studyId!: string;
+}
+
 @ObjectType('WorklistEdge')
 export class WorklistEdge {
   @Field(() => String)

@@ -1,10 +1,10 @@
 import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { worklistHospitals } from '../authorization.js';
+import { assertCanReadHospital, worklistHospitals } from '../authorization.js';
 import type { TriageContext } from '../context.js';
 import { Hospital, hospitalRef } from '../hospital/hospital.type.js';
 import { Study, studyRef } from '../study/study.type.js';
 import { WorklistItem } from './worklist-item.entity.js';
-import { WorklistArgs, WorklistConnection } from './worklist.inputs.js';
+import { WorklistArgs, WorklistConnection, WorklistItemArgs } from './worklist.inputs.js';
 import { findWorklistPage, WORKLIST_DEFAULT_PAGE } from './worklist.service.js';
 
 @Resolver(() => WorklistConnection)
@@ -36,6 +36,15 @@ export class WorklistResolver {
 
 @Resolver(() => WorklistItem)
 export class WorklistItemResolver {
+  @Query(() => WorklistItem, {
+    nullable: true,
+    description: 'One study\'s worklist item (null until triage has heard of the study); same access as the worklist',
+  })
+  worklistItem(@Args(() => WorklistItemArgs) { hospitalId, studyId }: WorklistItemArgs, @Ctx() ctx: TriageContext): Promise<WorklistItem | null> {
+    assertCanReadHospital(ctx.principal, hospitalId);
+    return ctx.loaders.worklistItem.load({ hospitalId, studyId });
+  }
+
   @FieldResolver(() => Hospital)
   hospital(@Root() item: WorklistItem): Hospital {
     return hospitalRef(item.hospitalId);

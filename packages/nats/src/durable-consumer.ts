@@ -6,7 +6,8 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { isNotFound, nanos } from '@triage/nats';
+import { nanos } from '@nats-io/transport-node';
+import { isNotFound } from './index.js';
 import type { Logger } from '@triage/logger';
 import { z } from 'zod';
 
@@ -51,7 +52,10 @@ export interface DurableConsumerSpec {
  * Creates the durable pull consumer or updates its tunable settings. Separate from consuming, so
  * deployment (or the CLI) can provision consumers without starting to process.
  */
-export async function ensureDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<ConsumerInfo> {
+export async function ensureDurableConsumer(
+  jsm: JetStreamManager,
+  spec: DurableConsumerSpec,
+): Promise<ConsumerInfo> {
   const tunables = {
     description: spec.description,
     max_ack_pending: spec.maxAckPending,
@@ -86,12 +90,52 @@ export interface DurableConsumerOptions {
   /** How long one pull waits for messages (nats.js minimum 1 s); bounds how long a drain takes. */
   fetchExpiresMs?: number;
   onOutcome?: (outcome: MessageOutcome) => void;
+  /**
+   * Messages handled at once (default 1). Messages with the same partition key are still handled
+   * one after the other, in stream order; different keys overlap, so one slow message does not
+   * hold up the others.
+   */
+  concurrency?: number;
+  partitionKey?: (msg: JsMsg) => string;
 }
 
 /** Whether the server understands a reason on `term` (nats-server 2.11+). */
 export function serverSupportsTermReason(version: string | undefined): boolean {
   const [major = 0, minor = 0] = (version ?? '').split('.').map((part) => Number.parseInt(part, 10) || 0);
   return major > 2 || (major === 2 && minor >= 11);
+}
+
+/**
+ * Runs `work` over a stream of items, at most `concurrency` at a time, with items of the same key
+ * one after the other in arrival order. Resolves when every item is done (also when the stream
+ * fails: work already started is finished first, then the error is thrown).
+ */
+export async function processPartitioned<T>(
+  items: AsyncIterable<T>,
+  options: { concurrency: number; key: (item: T) => string },
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const concurrency = Math.max(1, options.concurrency);
+  const inFlight = new Set<Promise<void>>();
+  const chains = new Map<string, Promise<void>>();
+  try {
+    for await (const item of items) {
+      const key = options.key(item);
+      const previous = chains.get(key) ?? Promise.resolve();
+      const task = previous.catch(() => undefined).then(() => work(item));
+      chains.set(key, task);
+      inFlight.add(task);
+      task
+        .finally(() => {
+          inFlight.delete(task);
+          if (chains.get(key) === task) chains.delete(key);
+        })
+        .catch(() => undefined);
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+  } finally {
+    await Promise.allSettled(inFlight);
+  }
 }
 
 export function retryDelay(deliveryCount: number, baseMs: number, maxMs: number): number {
@@ -142,8 +186,11 @@ export class DurableConsumerRunner {
       try {
         const consumer = await this.js.consumers.get(this.spec.stream, this.spec.durable);
         while (!this.stopping) {
-          const batch = await consumer.fetch({ max_messages: batchSize, expires: this.options.fetchExpiresMs ?? 2_000 });
-          for await (const msg of batch) await this.process(msg, log);
+          const batch = await consumer.fetch({
+            max_messages: batchSize,
+            expires: this.options.fetchExpiresMs ?? 2_000,
+          });
+          await this.processBatch(batch, log);
         }
       } catch (error) {
         if (this.stopping) break;
@@ -154,6 +201,14 @@ export class DurableConsumerRunner {
         });
       }
     }
+  }
+
+  private processBatch(batch: AsyncIterable<JsMsg>, log: Logger): Promise<void> {
+    return processPartitioned(
+      batch,
+      { concurrency: this.options.concurrency ?? 1, key: this.options.partitionKey ?? (() => '') },
+      (msg) => this.process(msg, log),
+    );
   }
 
   private async process(msg: JsMsg, log: Logger): Promise<void> {
@@ -168,7 +223,11 @@ export class DurableConsumerRunner {
         this.options.onOutcome?.('term');
         return;
       }
-      const delay = retryDelay(msg.info.deliveryCount, this.options.retryDelayMs, this.options.maxRetryDelayMs ?? 60_000);
+      const delay = retryDelay(
+        msg.info.deliveryCount,
+        this.options.retryDelayMs,
+        this.options.maxRetryDelayMs ?? 60_000,
+      );
       log.error({ ...where, err: error, retryInMs: delay }, 'event failed; will be redelivered');
       msg.nak(delay);
       this.options.onOutcome?.('nak');
