@@ -1,11 +1,10 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * The composed supergraph comes first; `schema-extensions.graphql` declares only the fields other
- * teams are still building (subscriptions, uploads, reviews) and is deleted once they land there.
+ * Typed operations from the composed supergraph (the API the gateway serves).
  */
 const config: CodegenConfig = {
-  schema: ['../gateway/supergraph.graphql', 'schema-extensions.graphql'],
+  schema: ['../gateway/supergraph.graphql'],
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**'],
   ignoreNoDocuments: false,
   generates: {

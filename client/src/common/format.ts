@@ -34,7 +34,8 @@ export function formatTime(iso: string): string {
 }
 
 /** Whole years between a "YYYY-MM-DD" birth date and `now`; null when the date is unusable. */
-export function ageInYears(birthDate: string, now: Date = new Date()): number | null {
+export function ageInYears(birthDate: string | null | undefined, now: Date = new Date()): number | null {
+  if (!birthDate) return null; // a DICOM header may carry no birth date
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];

@@ -13,11 +13,17 @@ export type CreatePatientInput = {
 };
 
 export type CreateStudyUploadInput = {
+  /** Must be unique in the hospital. Default: the DICOM header's, else generated ("<SLUG>-<yyyymmdd>-<random>"). */
   accessionNumber?: string | null | undefined;
+  /** Default: the DICOM header's StudyDate/StudyTime, else now. */
   acquiredAt?: string | null | undefined;
+  /** DICOM body part. Default: the DICOM header's, else "CHEST". */
   bodyPart?: string | null | undefined;
+  /** DICOM modality code. Default: the DICOM header's, else "DX". */
   modality?: string | null | undefined;
+  /** Finds the patient with this MRN, or creates one from these details. */
   patient?: CreatePatientInput | null | undefined;
+  /** An existing patient. Give this or `patient`, not both. */
   patientId?: string | number | null | undefined;
 };
 
@@ -48,6 +54,7 @@ export type PredictionLabel =
   | 'NORMAL'
   | 'PNEUMONIA';
 
+/** A doctor's reading of a chest X-ray. */
 export type ReviewFinding =
   | 'NORMAL'
   | 'PNEUMONIA'
@@ -99,7 +106,7 @@ export type StudyPageQueryVariables = Exact<{
 }>;
 
 
-export type StudyPageQuery = { hospital: { id: string, name: string } | null, study: { id: string, hospitalId: string, accessionNumber: string, modality: string, bodyPart: string, acquiredAt: string, status: StudyStatus, image: { contentType: string, width: number, height: number } | null, patient: { id: string, name: string, mrn: string, birthDate: string, sex: Sex }, prediction: { id: string, modelVersion: string, risk: number, label: PredictionLabel, threshold: number, createdAt: string } | null, predictions: Array<{ id: string, modelVersion: string, risk: number, label: PredictionLabel, threshold: number, createdAt: string }>, triage: { status: TriageStatus, priority: number, risk: number | null, updatedAt: string } | null } | null };
+export type StudyPageQuery = { hospital: { id: string, name: string } | null, study: { id: string, hospitalId: string, accessionNumber: string, modality: string, bodyPart: string, acquiredAt: string, status: StudyStatus, image: { contentType: string, width: number, height: number } | null, patient: { id: string, name: string, mrn: string, birthDate: string | null, sex: Sex }, prediction: { id: string, modelVersion: string, risk: number, label: PredictionLabel, threshold: number, createdAt: string } | null, predictions: Array<{ id: string, modelVersion: string, risk: number, label: PredictionLabel, threshold: number, createdAt: string }>, triage: { status: TriageStatus, priority: number, risk: number | null, updatedAt: string } | null } | null };
 
 export type ReviewFieldsFragment = { id: string, finding: ReviewFinding, notes: string | null, reviewedAt: string, reviewerName: string | null };
 
@@ -129,7 +136,7 @@ export type StudyUpdatedSubscriptionVariables = Exact<{
 
 export type StudyUpdatedSubscription = { studyUpdated: { cursor: string, item: { id: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, updatedAt: string } } };
 
-export type PatientFieldsFragment = { id: string, hospitalId: string, name: string, mrn: string, birthDate: string, sex: Sex };
+export type PatientFieldsFragment = { id: string, hospitalId: string, name: string, mrn: string, birthDate: string | null, sex: Sex };
 
 export type PatientSearchQueryVariables = Exact<{
   hospitalId: string | number;
@@ -138,7 +145,7 @@ export type PatientSearchQueryVariables = Exact<{
 }>;
 
 
-export type PatientSearchQuery = { patients: { totalCount: number, edges: Array<{ node: { id: string, hospitalId: string, name: string, mrn: string, birthDate: string, sex: Sex } }> } };
+export type PatientSearchQuery = { patients: { totalCount: number, edges: Array<{ node: { id: string, hospitalId: string, name: string, mrn: string, birthDate: string | null, sex: Sex } }> } };
 
 export type CreatePatientMutationVariables = Exact<{
   hospitalId: string | number;
@@ -146,7 +153,7 @@ export type CreatePatientMutationVariables = Exact<{
 }>;
 
 
-export type CreatePatientMutation = { createPatient: { id: string, hospitalId: string, name: string, mrn: string, birthDate: string, sex: Sex } };
+export type CreatePatientMutation = { createPatient: { id: string, hospitalId: string, name: string, mrn: string, birthDate: string | null, sex: Sex } };
 
 export type CreateStudyUploadMutationVariables = Exact<{
   hospitalId: string | number;
@@ -156,7 +163,7 @@ export type CreateStudyUploadMutationVariables = Exact<{
 
 export type CreateStudyUploadMutation = { createStudyUpload: { uploadUrl: string, expiresAt: string, study: { id: string, hospitalId: string, accessionNumber: string } } };
 
-export type WorklistItemFieldsFragment = { id: string, hospitalId: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, receivedAt: string, updatedAt: string, hospital: { id: string, name: string }, study: { id: string, hospitalId: string, accessionNumber: string, acquiredAt: string, patient: { id: string, name: string, mrn: string, birthDate: string, sex: Sex }, prediction: { modelVersion: string, risk: number, label: PredictionLabel, threshold: number } | null } };
+export type WorklistItemFieldsFragment = { id: string, hospitalId: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, receivedAt: string, updatedAt: string, hospital: { id: string, name: string }, study: { id: string, hospitalId: string, accessionNumber: string, acquiredAt: string, patient: { id: string, name: string, mrn: string, birthDate: string | null, sex: Sex }, prediction: { modelVersion: string, risk: number, label: PredictionLabel, threshold: number } | null } };
 
 export type WorklistQueryVariables = Exact<{
   first: number;
@@ -167,7 +174,7 @@ export type WorklistQueryVariables = Exact<{
 }>;
 
 
-export type WorklistQuery = { worklist: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, hospitalId: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, receivedAt: string, updatedAt: string, hospital: { id: string, name: string }, study: { id: string, hospitalId: string, accessionNumber: string, acquiredAt: string, patient: { id: string, name: string, mrn: string, birthDate: string, sex: Sex }, prediction: { modelVersion: string, risk: number, label: PredictionLabel, threshold: number } | null } } }> } };
+export type WorklistQuery = { worklist: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, hospitalId: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, receivedAt: string, updatedAt: string, hospital: { id: string, name: string }, study: { id: string, hospitalId: string, accessionNumber: string, acquiredAt: string, patient: { id: string, name: string, mrn: string, birthDate: string | null, sex: Sex }, prediction: { modelVersion: string, risk: number, label: PredictionLabel, threshold: number } | null } } }> } };
 
 export type TriageFeedSubscriptionVariables = Exact<{
   hospitalIds?: Array<string | number> | string | number | null | undefined;
@@ -176,7 +183,7 @@ export type TriageFeedSubscriptionVariables = Exact<{
 }>;
 
 
-export type TriageFeedSubscription = { triageFeed: { cursor: string, item: { id: string, hospitalId: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, receivedAt: string, updatedAt: string, hospital: { id: string, name: string }, study: { id: string, hospitalId: string, accessionNumber: string, acquiredAt: string, patient: { id: string, name: string, mrn: string, birthDate: string, sex: Sex }, prediction: { modelVersion: string, risk: number, label: PredictionLabel, threshold: number } | null } } } };
+export type TriageFeedSubscription = { triageFeed: { cursor: string, item: { id: string, hospitalId: string, status: TriageStatus, priority: number, risk: number | null, modelVersion: string | null, receivedAt: string, updatedAt: string, hospital: { id: string, name: string }, study: { id: string, hospitalId: string, accessionNumber: string, acquiredAt: string, patient: { id: string, name: string, mrn: string, birthDate: string | null, sex: Sex }, prediction: { modelVersion: string, risk: number, label: PredictionLabel, threshold: number } | null } } } };
 
 export const SessionUserFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionUser"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Me"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"memberships"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"hospital"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}}]}}]} as unknown as DocumentNode<SessionUserFragment, unknown>;
 export const PredictionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PredictionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Prediction"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"}},{"kind":"Field","name":{"kind":"Name","value":"risk"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"threshold"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<PredictionFieldsFragment, unknown>;

@@ -104,7 +104,7 @@ export function StudyPage({ hospitalId, studyId }: { hospitalId: string; studyId
               <dd>{patient.mrn}</dd>
               <dt>Born</dt>
               <dd>
-                {patient.birthDate}
+                {patient.birthDate ?? "Not recorded"}
                 {age != null ? ` (${age} years)` : ''}
               </dd>
               <dt>Sex</dt>

@@ -19,7 +19,7 @@ function useDebounced<T>(value: T, delay: number): T {
 
 export function describePatient(patient: PatientFieldsFragment): string {
   const age = ageInYears(patient.birthDate);
-  return `${patient.name} · MRN ${patient.mrn} · born ${patient.birthDate}${age != null ? ` (${age} y)` : ''} · ${sexLabel(patient.sex)}`;
+  return `${patient.name} · MRN ${patient.mrn} · born ${patient.birthDate ?? "unknown"}${age != null ? ` (${age} y)` : ''} · ${sexLabel(patient.sex)}`;
 }
 
 /** Find the patient by name (newest patients first when the box is empty) or register a new one. */
