@@ -65,6 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('web app in headless Chr
     await row.waitFor({ timeout: 60_000 });
     await expect(row.textContent()).resolves.toMatch(/\d+\s?%/);
     mkdirSync(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
+    await doctor.page.waitForTimeout(1_500); // let the arrival animation finish
     await doctor.page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/worklist.png') });
 
     await row.getByRole('link', { name: 'Browser Test Patient' }).click();
@@ -73,7 +74,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('web app in headless Chr
     await doctor.page.waitForTimeout(1_000); // let the image draw
     await doctor.page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/study.png') });
 
-    await doctor.page.getByRole('radio', { name: 'Pneumonia' }).check();
+    await doctor.page.locator('input[type=radio][value=PNEUMONIA]').check();
     await doctor.page.getByLabel('Notes (optional)').fill('Right lower lobe consolidation.');
     await doctor.page.getByRole('button', { name: 'Record finding' }).click();
     await doctor.page.getByText('Finding recorded: Pneumonia.').waitFor({ timeout: 15_000 });
