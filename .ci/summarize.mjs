@@ -1,5 +1,5 @@
 // Adds up every test report the run wrote (Vitest JSON, pytest JUnit XML) into the one line CI reads.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2] ?? '.test-results';
@@ -29,6 +29,31 @@ for (const name of readdirSync(dir)) {
       failed += bad;
       skipped += skip;
     }
+  }
+}
+// A suite that crashed before writing its report (a worker that died, a native module that
+// failed to load) counts as a failure, never as nothing.
+const expected = [];
+const configs = [];
+const walk = (folder, depth) => {
+  for (const entry of readdirSync(folder)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    const full = path.join(folder, entry);
+    if (entry === 'vitest.config.ts') configs.push(full);
+    else if (depth > 0 && statSync(full).isDirectory()) walk(full, depth - 1);
+  }
+};
+walk('.', 2);
+for (const config of configs) {
+  const name = /workspaceVitestConfig\('([^']+)'/.exec(readFileSync(config, 'utf8'))?.[1];
+  if (name) expected.push(`${name.replace(/[^a-z0-9-]/gi, '_')}.json`);
+}
+if (existsSync('research/tests')) expected.push('research-pytest.xml');
+const present = new Set(readdirSync(dir));
+for (const report of expected) {
+  if (!present.has(report)) {
+    console.log(`missing test report ${report}: that suite did not finish`);
+    failed++;
   }
 }
 console.log(`${files} test reports`);

@@ -26,8 +26,8 @@ export class Pipeline {
   model!: { bytes: Uint8Array; version: string };
   constructor(readonly platform: Platform) {}
 
-  static async start(): Promise<Pipeline> {
-    const pipeline = new Pipeline(await Platform.start());
+  static async start(gatewayEnv: Record<string, string> = {}): Promise<Pipeline> {
+    const pipeline = new Pipeline(await Platform.start(undefined, { gatewayEnv }));
     await pipeline.boot();
     return pipeline;
   }
