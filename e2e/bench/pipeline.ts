@@ -67,7 +67,7 @@ async function main() {
   console.log(`measured ${latencies.length} studies (${missing} without a stored prediction within 60 s, ${refused} uploads refused)`);
   console.log(`upload accepted -> prediction stored: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms, p99 ${p99!.toFixed(0)} ms (target p95 < 150 ms)`);
   writePerformanceSection(
-    'Pipeline latency (`npm run bench:pipeline`)',
+    `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
     [
       `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, every service in one process on this 2-core machine, real PostgreSQL and NATS.`,
       'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
