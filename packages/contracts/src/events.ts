@@ -59,6 +59,7 @@ export const ResearchLabeledV1 = z.object({
   /** HMAC of the patient's identity with the hospital's secret: stable per patient and hospital. */
   pseudonym: z.string().regex(/^[a-f0-9]{16,64}$/),
   finding: ReviewFinding,
+  /** The active model's latest prediction for the study when the hospital had received it; null when none had. */
   model: z
     .object({ version: z.string().min(1).max(64), risk: z.number().min(0).max(1), label: z.enum(['pneumonia', 'normal']) })
     .nullable(),
@@ -66,6 +67,11 @@ export const ResearchLabeledV1 = z.object({
   sex: z.enum(['FEMALE', 'MALE', 'OTHER', 'UNKNOWN']),
   studyYear: z.number().int().min(1900).max(2200).nullable(),
   image: StoredImage,
+  /**
+   * The de-identified DICOM copy in the research bucket when the original was DICOM. Optional and
+   * additive (older publishers omit it), so the schema stays version 1.
+   */
+  dicom: z.object({ key: z.string().min(1).max(256), sha256: z.string().regex(/^[a-f0-9]{64}$/) }).optional(),
   deidentification: z.object({ method: z.string().max(200), textRegionsRemoved: z.number().int().min(0) }),
   occurredAt: isoDate,
 });
@@ -134,7 +140,8 @@ export const messageIds = {
   /** The study event re-announced once its image is stored; one per distinct image. */
   studyImageStored: (studyId: string, sha256: string) => `study-image:${studyId}:${sha256}`,
   studyReviewed: (reviewId: string) => `study-reviewed:${reviewId}`,
-  researchLabeled: (reviewId: string) => `research-labeled:${reviewId}`,
+  /** Keyed by the de-identified example id: the research center never sees a hospital record id. */
+  researchLabeled: (exampleId: string) => `research-labeled:${exampleId}`,
   prediction: (studyId: string, modelVersion: string, shadow = false) =>
     `prediction:${studyId}:${modelVersion}${shadow ? ':shadow' : ''}`,
 };
