@@ -46,6 +46,8 @@ export interface DurableConsumerSpec {
   /** Unacknowledged messages the server lets this consumer hold: the in-flight cap. */
   maxAckPending: number;
   ackWaitMs?: number;
+  /** Only these subjects of the stream (one subject; NATS 2.9 has no filter_subjects). Set at creation. */
+  filterSubject?: string;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function ensureDurableConsumer(
     return jsm.consumers.add(spec.stream, {
       ...tunables,
       durable_name: spec.durable,
+      ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
     });

@@ -14,6 +14,7 @@ import { createIngestMetrics } from './ingest/ingest-metrics.js';
 import { mountIngestRoutes } from './ingest/ingest.routes.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox/outbox.relay.js';
+import { startPredictionConsumer, type PredictionConsumer } from './prediction/prediction.consumer.js';
 import { buildHospitalSchema } from './schema.js';
 import { mountStudyImageRoute } from './study/study-image.routes.js';
 
@@ -54,6 +55,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
   let service: RunningService | undefined;
   let queue: DeidentificationQueue | undefined;
   let ocr: OcrEngine | undefined;
+  let predictions: PredictionConsumer | undefined;
 
   return {
     orm,
@@ -142,6 +144,8 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
           },
         },
       });
+      // The latest active prediction per study, for the research copies.
+      predictions = await startPredictionConsumer({ nc, orm, topology, hospitalId: config.hospital.id, log: log.child({ component: 'predictions' }) });
       const url = await service.start();
       // Also picks up events left unpublished by a previous run.
       if (deps.outboxIntervalMs !== 0) relay.start();
@@ -153,6 +157,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       await service?.stop();
       await queue?.stop();
       await ocr?.stop();
+      await predictions?.drain();
       await relay?.stop();
       await nc?.drain().catch(() => undefined);
       await orm.close();

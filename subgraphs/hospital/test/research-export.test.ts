@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { decodeEvent, messageIds, ResearchLabeledV1 } from '@triage/contracts';
+import { decodeEvent, encodeEvent, messageIds, PredictionCreatedV1, ResearchLabeledV1 } from '@triage/contracts';
 import { createLogger } from '@triage/logger';
-import { jetstreamManager, openObjectStore } from '@triage/nats';
+import { jetstream, jetstreamManager, openObjectStore } from '@triage/nats';
 import { eventually } from '@triage/testing';
 import dicomParser from 'dicom-parser';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeidentificationJob, DeidentificationJobStatus } from '../src/deidentify/deidentification-job.entity.js';
 import { patientPseudonym } from '../src/deidentify/pseudonym.js';
+import { predictionConsumerSpec } from '../src/prediction/prediction.consumer.js';
+import { StudyPrediction } from '../src/prediction/study-prediction.entity.js';
 import { startHospital, TEST_DEID_SECRET, type Hospital } from './harness.js';
 import { buildDicom, grayPixels, readObject, readSample, SAMPLES_DIR, studyDetails, studyWithImage } from './ingest-fixtures.js';
 
@@ -63,10 +65,14 @@ describe('research export: recordReview -> de-identified copy in the research bu
     return res.data!.recordReview.id;
   };
 
+  /** The job's example id names the event (message id); the review id never leaves the hospital. */
   const exported = (reviewId: string) =>
     eventually(
       async () => {
-        const events = (await researchEvents()).filter((e) => e.msgId === messageIds.researchLabeled(reviewId));
+        const job = await h.server.orm.em.fork().findOne(DeidentificationJob, { review: reviewId });
+        if (!job) return undefined;
+        const events = (await researchEvents()).filter((e) => e.msgId === messageIds.researchLabeled(job.exampleId));
+        expect(events.every((e) => !e.msgId?.includes(reviewId))).toBe(true);
         return events.length ? events : undefined;
       },
       60_000,
@@ -176,9 +182,50 @@ describe('research export: recordReview -> de-identified copy in the research bu
     expect(changed).toBeGreaterThan(0);
     expect(changed / painted.length).toBeLessThan(0.08);
     expect(await store.getBlob(event.image.key)).not.toBeNull();
+    expect(event.dicom).toEqual({ key: `examples/${event.exampleId}.dcm`, sha256: sha256(dcm!) });
 
     // The hospital keeps the original DICOM.
     expect(Buffer.from((await readObject(h, `studies/${study.id}/original.dcm`))!).equals(dicom)).toBe(true);
+  }, 90_000);
+
+  it("carries the study's latest active prediction (shadow, replayed and older ones change nothing)", async () => {
+    const original = readSample(path.join(SAMPLES_DIR, 'NORMAL', 'demo_Jo Mcintyre_9829_1945-04-03_2015-06-14.jpeg'));
+    const study = await studyWithImage(h, original);
+    const js = jetstream(h.nc);
+    const prediction = (modelVersion: string, risk: number, occurredAt: string, shadow = false): PredictionCreatedV1 => ({
+      version: 1,
+      hospitalId: h.id,
+      studyId: study.id,
+      modelVersion,
+      risk,
+      label: risk >= 0.5 ? 'pneumonia' : 'normal',
+      threshold: 0.5,
+      shadow,
+      timings: { queueMs: 1, preprocessMs: 1, inferenceMs: 1 },
+      occurredAt,
+    });
+    const publish = (event: PredictionCreatedV1, msgID = messageIds.prediction(event.studyId, event.modelVersion, event.shadow)) =>
+      js.publish(h.topology.subjects.predictionCreated(h.id), encodeEvent(PredictionCreatedV1, event), { msgID });
+    await publish(prediction('v-first', 0.2, '2026-03-01T10:00:00.000Z'));
+    await publish(prediction('v-latest', 0.83, '2026-03-02T10:00:00.000Z'));
+    await publish(prediction('v-candidate', 0.1, '2026-03-03T10:00:00.000Z', true));
+    await publish(prediction('v-older', 0.4, '2026-02-01T10:00:00.000Z'));
+    await publish(prediction('v-latest', 0.83, '2026-03-02T10:00:00.000Z'), 'replayed-by-hand');
+    // Another hospital's prediction is not on this hospital's subject: never seen here.
+    await js.publish(h.topology.subjects.predictionCreated('other-hospital'), encodeEvent(PredictionCreatedV1, { ...prediction('v-other', 0.9, '2026-04-01T10:00:00.000Z'), hospitalId: 'other-hospital' }));
+    const spec = predictionConsumerSpec(h.topology, h.id);
+    const jsm = await jetstreamManager(h.nc);
+    await eventually(async () => {
+      const info = await jsm.consumers.info(spec.stream, spec.durable);
+      return info.delivered.stream_seq >= 5 && info.num_pending === 0 && info.num_ack_pending === 0 ? info : undefined;
+    }, 20_000, 'the predictions consumed');
+    const stored = await h.server.orm.em.fork().findOneOrFail(StudyPrediction, { studyId: study.id });
+    expect(stored).toMatchObject({ modelVersion: 'v-latest', risk: 0.83, label: 'pneumonia' });
+
+    const reviewId = await review(study.id, 'PNEUMONIA', '');
+    const [published] = await exported(reviewId);
+    expect(published!.event.model).toEqual({ version: 'v-latest', risk: 0.83, label: 'pneumonia' });
+    expect(published!.event.dicom).toBeUndefined();
   }, 90_000);
 
   it('retries a job that failed (the image was briefly unreadable) and announces it once', async () => {

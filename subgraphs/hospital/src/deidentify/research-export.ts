@@ -6,6 +6,7 @@ import type { Orm } from '@triage/service-common';
 import type { ImageStore } from '../ingest/image-store.js';
 import { enqueueEvent } from '../outbox/outbox.js';
 import type { OutboxRelay } from '../outbox/outbox.relay.js';
+import { latestPrediction } from '../prediction/prediction.consumer.js';
 import { removeBurnedInText } from './burned-in-text.js';
 import { DeidentificationJob, DeidentificationJobStatus } from './deidentification-job.entity.js';
 import { deidentifyDicomFile } from './deidentify-dicom.js';
@@ -45,8 +46,9 @@ export class PermanentExportError extends Error {
  *      the same boxes;
  *   3. puts `examples/<exampleId>.png` (and `.dcm`) into the research bucket: the originals never leave
  *      the hospital's bucket;
- *   4. marks the job DONE and commits ResearchLabeledV1 (pseudonym, finding, age band, year, sex;
- *      no name, MRN, date, study id or notes) through the outbox, msgId researchLabeled(reviewId).
+ *   4. marks the job DONE and commits ResearchLabeledV1 (pseudonym, finding, the study's latest
+ *      active prediction, age band, year, sex, the .dcm key; no name, MRN, date, study id or notes)
+ *      through the outbox, msgId researchLabeled(exampleId): no hospital record id leaves.
  * Idempotent: a retry rewrites the same object keys and JetStream drops a second event.
  */
 export async function exportResearchExample(deps: ResearchExportDeps, jobId: string): Promise<void> {
@@ -65,6 +67,7 @@ export async function exportResearchExample(deps: ResearchExportDeps, jobId: str
   const pseudonym = patientPseudonym(deps.secret, deps.hospital.id, patient.mrn);
   const keys = researchObjectKeys(job.exampleId);
 
+  let dicomCopy: ResearchLabeledV1['dicom'];
   let method = 'Burned-in text painted over (stroke-contrast text lines + OCR word boxes); re-encoded as PNG without metadata';
   if (study.original.contentType === DICOM) {
     const dicom = await deps.hospitalImages.getBytes(study.original.key);
@@ -74,7 +77,8 @@ export async function exportResearchExample(deps: ResearchExportDeps, jobId: str
       { uidKey: uidMappingKey(deps.secret, deps.hospital.id), patientPseudonym: pseudonym },
       { boxes: cleaned.boxes, rendition: cleaned.image },
     );
-    await deps.researchImages.put(keys.dicom, deidentified.bytes, DICOM, sha256Hex(deidentified.bytes));
+    dicomCopy = { key: keys.dicom, sha256: sha256Hex(deidentified.bytes) };
+    await deps.researchImages.put(keys.dicom, deidentified.bytes, DICOM, dicomCopy.sha256);
     method = 'DICOM PS3.15 Basic Profile + Clean Pixel Data + Clean Descriptors; burned-in text painted over (text lines + OCR)';
   }
   const pngSha256 = sha256Hex(cleaned.png);
@@ -86,8 +90,8 @@ export async function exportResearchExample(deps: ResearchExportDeps, jobId: str
     exampleId: job.exampleId,
     pseudonym,
     finding: review.finding.toLowerCase() as ResearchLabeledV1['finding'],
-    // The triage subgraph owns predictions; the hospital does not know the model's output.
-    model: null,
+    // The latest active prediction this hospital received for the study (predictions.<hospitalId>.created).
+    model: await latestPrediction(deps.orm, study.id),
     ageBand: ageBand(patient.birthDate, study.acquiredAt),
     sex: patient.sex,
     studyYear: studyYear(study.acquiredAt),
@@ -99,6 +103,7 @@ export async function exportResearchExample(deps: ResearchExportDeps, jobId: str
       width: cleaned.image.width,
       height: cleaned.image.height,
     },
+    ...(dicomCopy ? { dicom: dicomCopy } : {}),
     deidentification: { method, textRegionsRemoved: cleaned.boxes.length },
     occurredAt: new Date().toISOString(),
   } satisfies ResearchLabeledV1);
@@ -112,7 +117,7 @@ export async function exportResearchExample(deps: ResearchExportDeps, jobId: str
     if (claimed === 0) return null; // finished by someone else meanwhile
     return enqueueEvent(tx as EntityManager, {
       subject: deps.topology.subjects.researchLabeled(deps.hospital.id),
-      msgId: messageIds.researchLabeled(review.id),
+      msgId: messageIds.researchLabeled(job.exampleId),
       payload: event,
     });
   });
