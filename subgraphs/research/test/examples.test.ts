@@ -126,6 +126,16 @@ describe('labelled examples (research.labeled.*)', () => {
     expect((await row(event.exampleId))?.finding).toBe('pneumonia');
   });
 
+  it('keeps where the de-identified DICOM copy is, and indexes examples without one', async () => {
+    const hospital = hospitalId('dcm');
+    const plain = await labeledExample(h, { hospitalId: hospital, finding: 'normal' });
+    const fromDicom = await labeledExample(h, { hospitalId: hospital, finding: 'pneumonia', model: model('vdcm', 0.7) });
+    const dicom = { key: `examples/${fromDicom.exampleId}.dcm`, sha256: 'd'.repeat(64) };
+    await publishAndWait(h, [plain, { ...fromDicom, dicom }]);
+    expect(await row(fromDicom.exampleId)).toMatchObject({ dicomKey: dicom.key, dicomSha256: dicom.sha256, modelVersion: 'vdcm' });
+    expect(await row(plain.exampleId)).toMatchObject({ dicomKey: null, dicomSha256: null });
+  });
+
   it('terminates malformed events without indexing them', async () => {
     const hospital = hospitalId('bad');
     const valid = await labeledExample(h, { hospitalId: hospital, finding: 'normal' });

@@ -22,7 +22,7 @@ import {
 @ObjectType('LabeledExample', { description: 'A de-identified example labelled by a doctor (no PHI)' })
 export class LabeledExample {
   [PrimaryKeyProp]?: 'exampleId';
-  [OptionalProps]?: 'textRegionsRemoved';
+  [OptionalProps]?: 'textRegionsRemoved' | 'dicomKey' | 'dicomSha256';
 
   @Field(() => ID, { name: 'id', description: 'Random id given by the hospital; never its study id' })
   @PrimaryKey({ type: 'text' })
@@ -77,6 +77,13 @@ export class LabeledExample {
 
   @Property({ type: 'text' })
   imageContentType!: string;
+
+  /** Key (research bucket) and SHA-256 of the de-identified DICOM copy, when the original was DICOM. */
+  @Property({ type: 'text', nullable: true })
+  dicomKey: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  dicomSha256: string | null = null;
 
   @Field(() => Int)
   @Property({ type: 'integer' })

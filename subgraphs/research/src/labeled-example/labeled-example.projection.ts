@@ -41,6 +41,8 @@ export class LabeledExampleProjection {
         imageContentType: event.image.contentType,
         imageWidth: event.image.width,
         imageHeight: event.image.height,
+        dicomKey: event.dicom?.key ?? null,
+        dicomSha256: event.dicom?.sha256 ?? null,
         deidentificationMethod: event.deidentification.method,
         textRegionsRemoved: event.deidentification.textRegionsRemoved,
         streamSequence,
