@@ -54,3 +54,37 @@ export const envFields = {
           .filter(Boolean),
       ),
 };
+
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
+
+/**
+ * OpenTelemetry trace export, shared by every service's env.ts under the standard OTEL_* names.
+ * Without an endpoint spans are not exported (trace ids are still made, propagated and logged).
+ */
+export const telemetryEnvShape = {
+  /** Collector base URL; traces go to `<endpoint>/v1/traces` (OTLP/HTTP, JSON). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /** Full traces URL; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  /** `key=value,key2=value2` sent with every export (a hosted collector's API key). */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().default(''),
+};
+
+export interface TelemetryConfig {
+  tracesEndpoint?: string;
+  exporterHeaders: Record<string, string>;
+}
+
+export function telemetryFromEnv(env: {
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_HEADERS: string;
+}): TelemetryConfig {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const exporterHeaders: Record<string, string> = {};
+  for (const pair of env.OTEL_EXPORTER_OTLP_HEADERS.split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) exporterHeaders[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return { tracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined), exporterHeaders };
+}

@@ -161,3 +161,4 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 export * from './tiny-model.js';
+export * from './otlp-receiver.js';
