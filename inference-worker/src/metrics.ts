@@ -59,6 +59,18 @@ export function createWorkerMetrics() {
       help: 'Messages redelivered at least once (consumer info)',
       registers: [registry],
     }),
+    risk: new Histogram({
+      name: 'inference_prediction_risk',
+      help: 'Predicted pneumonia risk, by model version and role (active|shadow)',
+      labelNames: ['model_version', 'role'] as const,
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers: [registry],
+    }),
+    deadLetters: new Gauge({
+      name: 'inference_dead_letter_messages',
+      help: 'Messages in the dead-letter stream (DLQ depth)',
+      registers: [registry],
+    }),
     modelSwaps: new Counter({
       name: 'inference_model_swaps_total',
       help: 'Active model changes picked up from the registry',

@@ -233,6 +233,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
           if (shadowRisks) await publishShadow(shadowRisks.model, p, shadowRisks.risks[i]!);
           p.job.msg.ack();
           metrics.processed.inc({ model_version: model.version, label, role: 'active' });
+          metrics.risk.observe({ model_version: model.version, role: 'active' }, risk);
         } catch (error) {
           await fail(p.job, error, p.event);
         }
@@ -280,6 +281,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
         msgID: messageIds.prediction(p.event.studyId, shadow.version, true),
       });
       metrics.processed.inc({ model_version: shadow.version, label, role: 'shadow' });
+      metrics.risk.observe({ model_version: shadow.version, role: 'shadow' }, risk);
     } catch (error) {
       metrics.failed.inc({ kind: 'shadow' });
       log.warn({ modelVersion: shadow.version, reason: (error as Error).message }, 'shadow prediction not published');
@@ -317,6 +319,12 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       metrics.consumerPending.set(info.num_pending);
       metrics.consumerAckPending.set(info.num_ack_pending);
       metrics.redelivered.set(info.num_redelivered);
+    } catch {
+      // the next refresh will try again
+    }
+    try {
+      const jsm = await jetstream(nc!).jetstreamManager();
+      metrics.deadLetters.set((await jsm.streams.info(topology.streams.deadLetters)).state.messages);
     } catch {
       // the next refresh will try again
     }

@@ -165,7 +165,8 @@ export const inference: DashboardSpec = {
       h: 4,
       warnAt: 1,
       badAt: 10,
-      targets: [{ expr: 'sum(jetstream_stream_total_messages{stream_name=~"(.+_)?DLQ"}) or vector(0)' }],
+      // The worker's own gauge first: it needs no NATS exporter.
+      targets: [{ expr: 'max(inference_dead_letter_messages) or sum(jetstream_stream_total_messages{stream_name=~"(.+_)?DLQ"}) or vector(0)' }],
     },
     { kind: 'stat', title: 'Model swaps (24 h)', w: 5, h: 4, targets: [{ expr: 'sum(increase(inference_model_swaps_total[24h]))' }] },
     { kind: 'row', title: 'Throughput and batching' },
@@ -524,6 +525,19 @@ export const resources: DashboardSpec = {
       w: 6,
       unit: 'bytes',
       targets: [{ expr: 'max by (datname) (pg_database_size_bytes) or max by (datname) (cnpg_pg_database_size_bytes)', legend: '{{datname}}' }],
+    },
+    {
+      kind: 'timeseries',
+      title: 'Database pool in use (share of max)',
+      w: 12,
+      unit: 'percentunit',
+      targets: [{ expr: 'max by (job, hospital) (db_pool_connections_used{job=~"$job"} / db_pool_connections_max{job=~"$job"})', legend: '{{job}} {{hospital}}' }],
+    },
+    {
+      kind: 'timeseries',
+      title: 'Waiting for a database connection',
+      w: 12,
+      targets: [{ expr: 'sum by (job, hospital) (db_pool_acquires_pending{job=~"$job"})', legend: '{{job}} {{hospital}}' }],
     },
   ],
 };

@@ -8,7 +8,7 @@ import { DomainError, unauthenticated, type Principal, type TokenVerifier } from
 import type { Logger } from '@triage/logger';
 import express, { type Express, type Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { createServiceMetrics, observeDatabasePool, type ServiceMetrics } from './metrics.js';
 
 export interface RequestContext extends BaseContext {
   requestId: string;
@@ -34,6 +34,8 @@ export interface GraphQLServiceSettings<C extends RequestContext> {
   routes?: (app: Express) => void;
   plugins?: ApolloServerPlugin<C>[];
   metrics?: ServiceMetrics;
+  /** The service's database: its connection pool use is exported with the metrics. */
+  database?: Parameters<typeof observeDatabasePool>[1];
 }
 
 export interface RunningService {
@@ -108,6 +110,7 @@ export async function bearerPrincipal(
 export function createGraphQLService<C extends RequestContext>(settings: GraphQLServiceSettings<C>): RunningService {
   const { log } = settings;
   const metrics = settings.metrics ?? createServiceMetrics(settings.name);
+  if (settings.database) observeDatabasePool(metrics.registry, settings.database);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

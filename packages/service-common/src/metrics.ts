@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -41,4 +41,45 @@ export function createServiceMetrics(service: string): ServiceMetrics {
       registers: [registry],
     }),
   };
+}
+
+/** The knex (tarn) pool under a MikroORM connection; absent before the first connect and after close. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  max: number;
+}
+
+interface PoolSource {
+  em: { getConnection(): { getKnex(): { client: { pool?: TarnPool } } } };
+}
+
+/**
+ * Database pool use for a service with a database: read from the pool at scrape time, so the
+ * numbers are current and cost nothing between scrapes.
+ */
+export function observeDatabasePool(registry: Registry, orm: PoolSource): void {
+  const pool = (): TarnPool | undefined => {
+    try {
+      return orm.em.getConnection().getKnex().client.pool ?? undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const gauge = (name: string, help: string, read: (p: TarnPool) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const p = pool();
+        this.set(p ? read(p) : 0);
+      },
+    });
+  gauge('db_pool_connections_used', 'Database connections checked out of the pool', (p) => p.numUsed());
+  gauge('db_pool_connections_free', 'Idle database connections in the pool', (p) => p.numFree());
+  gauge('db_pool_acquires_pending', 'Requests waiting for a database connection', (p) => p.numPendingAcquires() + p.numPendingCreates());
+  gauge('db_pool_connections_max', 'Pool size limit', (p) => p.max);
 }

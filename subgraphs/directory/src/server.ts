@@ -57,6 +57,7 @@ export async function createServer(config: DirectoryConfig, deps: DirectoryServe
     allowAnonymous: true,
     introspection: config.graphql.introspection,
     context: createContextFactory(contextDeps),
+    database: orm,
     readinessChecks: {
       database: () => orm.em.fork().getConnection().execute('select 1'),
       nats: async () => {

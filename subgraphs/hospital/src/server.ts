@@ -10,6 +10,7 @@ import { exportResearchExample } from './deidentify/research-export.js';
 import { createHospitalOrm, ensureHospitalDatabase } from './database.js';
 import type { HospitalConfig } from './env.js';
 import { openImageStore } from './ingest/image-store.js';
+import { createHospitalMetrics, type HospitalMetrics } from './hospital-metrics.js';
 import { createIngestMetrics } from './ingest/ingest-metrics.js';
 import { mountIngestRoutes } from './ingest/ingest.routes.js';
 import { IngestService } from './ingest/ingest.service.js';
@@ -40,6 +41,17 @@ export interface HospitalServer {
   outbox(): OutboxRelay;
   /** The de-identification queue (research copies of reviewed studies); available after start. */
   deidentification(): DeidentificationQueue;
+}
+
+/** Counts one de-identification attempt by how it ended; the queue still sees the failure. */
+async function countOutcome(metrics: HospitalMetrics, attempt: Promise<void>): Promise<void> {
+  try {
+    await attempt;
+    metrics.deidentified.inc();
+  } catch (error) {
+    metrics.deidentificationFailures.inc();
+    throw error;
+  }
 }
 
 export async function createServer(config: HospitalConfig, deps: ServerDeps = {}): Promise<HospitalServer> {
@@ -82,6 +94,9 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       if (config.deidentification.usesDevelopmentSecret) {
         log.warn('DEID_SECRET is not set: research pseudonyms use the published development key and are NOT secret (set DEID_SECRET; production requires it)');
       }
+      const metrics = createServiceMetrics('subgraph-hospital');
+      const ingestMetrics = createIngestMetrics(metrics.registry);
+      const hospitalMetrics = createHospitalMetrics(metrics.registry, config.hospital, orm);
       const deidLog = log.child({ component: 'deidentification' });
       const ocrEngine = (ocr = createOcrEngine({ log: deidLog }));
       const outbox = relay;
@@ -91,7 +106,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         maxAttempts: config.deidentification.maxAttempts,
         ...deps.deidentification,
         run: (jobId) =>
-          exportResearchExample(
+          countOutcome(hospitalMetrics, exportResearchExample(
             {
               orm,
               hospital: config.hospital,
@@ -104,10 +119,8 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
               log: deidLog,
             },
             jobId,
-          ),
+          )),
       }));
-      const metrics = createServiceMetrics('subgraph-hospital');
-      const ingestMetrics = createIngestMetrics(metrics.registry);
       service = createGraphQLService({
         name: 'subgraph-hospital',
         schema,
@@ -117,13 +130,17 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         port: config.http.port,
         introspection: config.http.introspection,
         metrics,
+        database: orm,
         context: createContextFactory({
           hospital: config.hospital,
           em: orm.em,
           topology,
           outbox: relay,
           ingest: config.ingest,
-          onReviewed: () => deidentification.wake(),
+          onReviewed: (review) => {
+            hospitalMetrics.reviewsRecorded.inc({ finding: review.finding.toLowerCase() });
+            deidentification.wake();
+          },
         }),
         routes: (app) => {
           mountIngestRoutes(app, {

@@ -83,6 +83,7 @@ export async function createServer(config: ResearchConfig, deps: ResearchServerD
     port: config.http.port,
     introspection: config.http.introspection,
     metrics,
+    database: orm,
     context: createContext(orm.em, { datasets, registry }),
     routes: (app) => {
       mountDatasetRoutes(app, { orm, datasets, nats, verifier, log });

@@ -13,6 +13,7 @@ import { Counter } from 'prom-client';
 import { createContext } from './context.js';
 import type { TriageConfig } from './env.js';
 import { TriageConsumers } from './events/triage-consumers.js';
+import { createTriageMetrics } from './events/triage-metrics.js';
 import { TriageProjection } from './events/triage-projection.js';
 import { createTriageOrm } from './orm.js';
 import { buildTriageSchema } from './schema.js';
@@ -64,6 +65,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
     projection: new TriageProjection(orm),
     log,
     onOutcome: (consumer, outcome) => events.inc({ consumer, outcome }),
+    metrics: createTriageMetrics(metrics.registry),
   });
   let nc: NatsConnection | undefined;
   let listening = false;
@@ -77,6 +79,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
     port: config.http.port,
     introspection: config.http.introspection,
     metrics,
+    database: orm,
     context: createContext(orm.em),
     readinessChecks: {
       database: async () => {

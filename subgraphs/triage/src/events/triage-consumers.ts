@@ -18,6 +18,7 @@ import {
   type DurableConsumerSpec,
   type MessageOutcome,
 } from '@triage/nats';
+import type { TriageMetrics } from './triage-metrics.js';
 import type { TriageProjection } from './triage-projection.js';
 import { TriageUpdatePublisher } from './triage-updates.js';
 
@@ -109,6 +110,7 @@ export class TriageConsumers {
       projection: TriageProjection;
       log: Logger;
       onOutcome?: (consumer: string, outcome: MessageOutcome) => void;
+      metrics?: TriageMetrics;
     },
   ) {}
 
@@ -148,13 +150,13 @@ export class TriageConsumers {
                 msg,
               );
               return;
-            case 'reviewed':
-              await publisher.announce(
-                await projection.applyStudyReviewed(parseEvent(StudyReviewedV1, msg)),
-                'studies',
-                msg,
-              );
+            case 'reviewed': {
+              const event = parseEvent(StudyReviewedV1, msg);
+              const result = await projection.applyStudyReviewed(event);
+              await publisher.announce(result, 'studies', msg);
+              this.settings.metrics?.reviewProjected(event, result);
               return;
+            }
             default:
               // A kind of study event triage has no use for (yet): acknowledged and skipped.
               log.debug(
@@ -170,7 +172,9 @@ export class TriageConsumers {
         specs.predictions,
         async (msg) => {
           const event = parseEvent(PredictionCreatedV1, msg);
-          await publisher.announce(await projection.applyPredictionCreated(event), 'predictions', msg);
+          const result = await projection.applyPredictionCreated(event);
+          await publisher.announce(result, 'predictions', msg);
+          this.settings.metrics?.predictionProjected(event, result);
         },
         options('predictions'),
       ),

@@ -10,6 +10,10 @@ export interface ProjectionResult {
   item: WorklistItem | null;
   /** Whether anything a worklist reader sees (status, priority, risk, model) changed. */
   changed: boolean;
+  /** Set when this event stored a new live (non-shadow) prediction: its study's registration time. */
+  newLivePrediction?: { studyReceivedAt: Date };
+  /** Set when this event moved the study to REVIEWED and a live prediction was there to compare with. */
+  reviewedPrediction?: { modelVersion: string; label: string };
 }
 
 type VisibleState = Pick<WorklistItem, 'status' | 'priority' | 'risk' | 'modelVersion'>;
@@ -66,7 +70,12 @@ export class TriageProjection {
       }
       const before = visibleState(item);
       item.status = advanceStatus(item.status, 'REVIEWED');
-      return this.touch(item, before);
+      const result = this.touch(item, before);
+      if (before.status !== 'REVIEWED' && item.status === 'REVIEWED') {
+        const live = await em.findOne(Prediction, { hospitalId, studyId, shadow: false }, { orderBy: [{ createdAt: 'desc' }, { modelVersion: 'desc' }] });
+        if (live) result.reviewedPrediction = { modelVersion: live.modelVersion, label: live.label };
+      }
+      return result;
     });
   }
 
@@ -80,6 +89,7 @@ export class TriageProjection {
         timings: { ...event.timings },
       };
       const existing = await em.findOne(Prediction, { hospitalId, studyId, modelVersion });
+      const storesNewLive = !existing && !event.shadow;
       if (existing) {
         em.assign(existing, values);
         // A model promoted from shadow to live stays live even if an old shadow event is replayed.
@@ -109,11 +119,13 @@ export class TriageProjection {
           updatedAt: new Date(),
           ...state,
         });
-        return { item: created, changed: true };
+        return { item: created, changed: true, ...(storesNewLive && { newLivePrediction: { studyReceivedAt: created.receivedAt } }) };
       }
       const before = visibleState(item);
       em.assign(item, { ...state, status: advanceStatus(item.status, 'WAITING') });
-      return this.touch(item, before);
+      const result = this.touch(item, before);
+      if (storesNewLive) result.newLivePrediction = { studyReceivedAt: item.receivedAt };
+      return result;
     });
   }
 
