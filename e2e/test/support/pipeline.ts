@@ -26,19 +26,20 @@ export class Pipeline {
   model!: { bytes: Uint8Array; version: string };
   constructor(readonly platform: Platform) {}
 
-  static async start(gatewayEnv: Record<string, string> = {}): Promise<Pipeline> {
+  /** `workerPort`: a fixed port for the worker's HTTP endpoints, for a gateway configured with WORKER_URLS. */
+  static async start(gatewayEnv: Record<string, string> = {}, options: { workerPort?: number } = {}): Promise<Pipeline> {
     const pipeline = new Pipeline(await Platform.start(undefined, { gatewayEnv }));
-    await pipeline.boot();
+    await pipeline.boot(options.workerPort ?? 0);
     return pipeline;
   }
 
-  private async boot() {
+  private async boot(workerPort: number) {
     this.model = await shippedOrTinyModel();
     const nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-model' });
     await publishModel(nc, this.platform.topology, this.model.bytes);
     await nc.close();
     this.worker = createWorker(
-      parseWorkerConfig({ PORT: '0', NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: this.platform.ns, WORKER_ACK_WAIT_MS: '5000' }),
+      parseWorkerConfig({ PORT: String(workerPort), NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: this.platform.ns, WORKER_ACK_WAIT_MS: '5000' }),
       { log: createLogger({ service: 'e2e-worker', level: 'silent' }), loadModel: onnxModelLoader(1) },
     );
     await this.worker.start();
