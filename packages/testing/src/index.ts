@@ -162,3 +162,4 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 export * from './tiny-model.js';
 export * from './otlp-receiver.js';
+export * from './phi-scan.js';

@@ -5,6 +5,7 @@ import { connectNats, ensureStreams, type NatsConnection } from '@triage/nats';
 import { createGraphQLService, createServiceMetrics, ensureDatabase, migrate, type Orm } from '@triage/service-common';
 import { Counter } from 'prom-client';
 import { NatsResources } from './common/nats-resources.js';
+import { mountResponseTap, type ResponseTap } from './common/response-tap.js';
 import { createContext } from './context.js';
 import { mountDatasetRoutes } from './dataset/dataset.routes.js';
 import { DatasetService } from './dataset/dataset.service.js';
@@ -21,6 +22,8 @@ export const SERVICE_NAME = 'subgraph-research';
 export interface ResearchServerDeps {
   log?: Logger;
   verifier?: TokenVerifier;
+  /** Tests only: sees every GraphQL and HTTP response body (the suite-wide PHI scan). */
+  responseTap?: ResponseTap;
 }
 
 export interface ResearchServer {
@@ -86,6 +89,7 @@ export async function createServer(config: ResearchConfig, deps: ResearchServerD
     database: orm,
     context: createContext(orm.em, { datasets, registry }),
     routes: (app) => {
+      if (deps.responseTap) mountResponseTap(app, deps.responseTap);
       mountDatasetRoutes(app, { orm, datasets, nats, verifier, log });
       mountModelRoutes(app, { registry, verifier, maxBytes: config.models.maxBytes, log });
     },

@@ -266,6 +266,8 @@ describe('labelled examples (research.labeled.*)', () => {
   it('never answers with patient data a hospital leaked into an event', async () => {
     const hospital = hospitalId('phi');
     const leaks = { patientName: 'Jane Quincy Doe', mrn: 'MRN-00424242', birthDate: '1950-02-03', notes: 'Lives at 12 Elm Street, Springfield' };
+    // From here on every response of the service is also scanned for them (harness: fails the file on a hit).
+    h.phi.add(...Object.values(leaks));
     const seeded = [
       await labeledExample(h, { hospitalId: hospital, finding: 'pneumonia', model: model('vphi', 0.7) }),
       await labeledExample(h, { hospitalId: hospital, finding: 'normal' }),

@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   dropTestDatabase,
   gql,
+  PhiScanner,
   tinyModel as makeTinyModel,
   TEST_DATABASE_SERVER,
   TEST_NATS_URL,
@@ -16,11 +17,15 @@ import {
 import sharp from 'sharp';
 import { parseConfig, type ResearchConfig } from '../src/env.js';
 import { LabeledExample } from '../src/labeled-example/labeled-example.entity.js';
-import { createServer, type ResearchServer } from '../src/server.js';
+import { createServer, type ResearchServer, type ResearchServerDeps } from '../src/server.js';
 
 export interface Harness {
   server: ResearchServer;
   config: ResearchConfig;
+  /** What createServer got: pass it again when a test restarts the server. */
+  deps: ResearchServerDeps;
+  /** Every response of the server is scanned for seeded patient data; stop() fails the file on a hit or when nothing was scanned. */
+  phi: PhiScanner;
   baseUrl: string;
   graphqlUrl: string;
   issuer: TestIssuer;
@@ -54,13 +59,17 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const server = await createServer(config);
+  const phi = new PhiScanner();
+  const deps: ResearchServerDeps = { responseTap: ({ method, path, status, body }) => phi.scan(body, `${method} ${path} ${status}`) };
+  const server = await createServer(config, deps);
   const baseUrl = await server.start();
   const nc = await connectNats({ url: TEST_NATS_URL, name: 'research-test' });
   const researcher = await issuer.sign({ sub: 'researcher-1', roles: ['researcher'] });
   const harness: Harness = {
     server,
     config,
+    deps,
+    phi,
     baseUrl,
     graphqlUrl: `${baseUrl}/graphql`,
     issuer,
@@ -86,6 +95,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await nc.close();
       await issuer.stop();
       await dropTestDatabase(database, TEST_DATABASE_SERVER);
+      phi.assertClean();
     },
   };
   return harness;

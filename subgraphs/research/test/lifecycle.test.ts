@@ -1,3 +1,4 @@
+import { gql } from '@triage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabeledExample } from '../src/labeled-example/labeled-example.entity.js';
 import { createServer } from '../src/server.js';
@@ -21,7 +22,7 @@ describe('lifecycle', () => {
     await waitFor(() => h.server.consumers.stats.labeled.ack > 0, 'processing started');
     await h.server.stop();
 
-    h.server = await createServer(h.config);
+    h.server = await createServer(h.config, h.deps);
     await h.server.start();
     await waitFor(
       async () => (await h.server.orm.em.fork().count(LabeledExample, { hospitalId: hospital })) === events.length,
@@ -29,5 +30,12 @@ describe('lifecycle', () => {
       10_000,
     );
     expect((await fetch(`${h.server.url()}/readyz`)).status).toBe(200);
+    const summary = await gql<{ researchSummary: { byHospital: { hospitalId: string; count: number }[] } }>(
+      `${h.server.url()}/graphql`,
+      '{ researchSummary { byHospital { hospitalId count } } }',
+      {},
+      h.researcher,
+    );
+    expect(summary.data?.researchSummary.byHospital).toContainEqual({ hospitalId: hospital, count: events.length });
   });
 });
