@@ -9,12 +9,18 @@ import { openDirectoryOrm } from './database.js';
 import { loadDirectoryConfig } from './env.js';
 import { publishHospitals } from './hospital/hospital.publisher.js';
 import { seedDemoDirectory } from './seed.js';
+import { bootstrapAdmin } from './user/bootstrap-admin.js';
+import { MIN_PASSWORD_LENGTH } from './user/password.js';
 
 const USAGE = `usage:
   node dist/cli.js migrate
   node dist/cli.js seed --hospitals '[{"slug":"north","name":"North Hospital","subgraphUrl":"http://127.0.0.1:4101/graphql"}]'
+  printf '%s\\n' "$PASSWORD" | node dist/cli.js create-admin --email ops@example.org --name "Operations"
 
-seed prints its result as one JSON object on stdout; logs go to stderr.`;
+seed prints its result as one JSON object on stdout; logs go to stderr.
+create-admin creates the first administrator of a production directory (or gives an existing account
+the admin role); it reads the new password from the first line of stdin (at least ${MIN_PASSWORD_LENGTH} characters),
+so it never appears in the process list or the shell history. It prints {"outcome","userId","email"}.`;
 
 const HospitalList = z.array(z.object({ slug: z.string(), name: z.string(), subgraphUrl: z.string() }));
 
@@ -24,11 +30,17 @@ const log = createLogger({ service: 'directory-cli', level: config.logLevel, des
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { hospitals: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    hospitals: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 const command = positionals[0];
+const COMMANDS = ['migrate', 'seed', 'create-admin'];
 
-if (values.help || (command !== 'migrate' && command !== 'seed')) {
+if (values.help || !COMMANDS.includes(command ?? '')) {
   console.error(USAGE);
   process.exit(values.help ? 0 : 2);
 }
@@ -43,6 +55,19 @@ if (command === 'seed') {
   }
 }
 
+let adminPassword = '';
+if (command === 'create-admin') {
+  if (!values.email || !values.name) {
+    console.error('create-admin needs --email and --name');
+    process.exit(2);
+  }
+  adminPassword = await firstLineOfStdin();
+  if (adminPassword.length < MIN_PASSWORD_LENGTH) {
+    console.error(`create-admin reads the password from stdin: give one of at least ${MIN_PASSWORD_LENGTH} characters`);
+    process.exit(2);
+  }
+}
+
 const orm = await openDirectoryOrm(config.databaseUrl, { poolMax: 2 });
 try {
   const applied = await migrate(orm);
@@ -52,6 +77,11 @@ try {
     log.info({ hospitals: result.hospitals.length, newUsers: result.users.length }, 'seeded the demo directory');
     await publishAfterSeed();
     process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  if (command === 'create-admin') {
+    const { outcome, user } = await bootstrapAdmin(orm, { email: values.email!, displayName: values.name!, password: adminPassword });
+    log.info({ outcome, userId: user.id }, outcome === 'created' ? 'created an administrator' : outcome === 'promoted' ? 'gave an existing account the admin role' : 'the account is already an administrator');
+    process.stdout.write(`${JSON.stringify({ outcome, userId: user.id, email: user.email })}\n`);
   }
 } catch (error) {
   log.error({ err: error }, `${command} failed`);
@@ -73,4 +103,15 @@ async function publishAfterSeed(): Promise<void> {
   } catch (error) {
     log.warn({ err: error }, 'could not publish the hospital list to NATS');
   }
+}
+
+/** The first line of stdin (a pipe or a terminal), without its line ending. */
+async function firstLineOfStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password for the new administrator: ');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += chunk;
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
 }
