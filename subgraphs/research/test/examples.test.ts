@@ -52,7 +52,7 @@ const SUMMARY_QUERY = /* GraphQL */ `
     researchSummary {
       total
       byFinding { finding count }
-      byHospital { hospitalId count }
+      byHospital { hospitalId count pneumonia normal uncertain }
       byModelVersion { modelVersion count }
     }
   }
@@ -61,7 +61,7 @@ interface SummaryResult {
   researchSummary: {
     total: number;
     byFinding: { finding: string; count: number }[];
-    byHospital: { hospitalId: string; count: number }[];
+    byHospital: { hospitalId: string; count: number; pneumonia: number; normal: number; uncertain: number }[];
     byModelVersion: { modelVersion: string | null; count: number }[];
   };
 }
@@ -173,10 +173,39 @@ describe('labelled examples (research.labeled.*)', () => {
     expect(finding(summary, 'PNEUMONIA') - finding(before!.researchSummary, 'PNEUMONIA')).toBe(2);
     expect(finding(summary, 'NORMAL') - finding(before!.researchSummary, 'NORMAL')).toBe(1);
     expect(finding(summary, 'UNCERTAIN') - finding(before!.researchSummary, 'UNCERTAIN')).toBe(1);
-    expect(summary.byHospital).toEqual(expect.arrayContaining([{ hospitalId: a, count: 3 }, { hospitalId: b, count: 1 }]));
+    expect(summary.byHospital).toEqual(
+      expect.arrayContaining([
+        { hospitalId: a, count: 3, pneumonia: 1, normal: 1, uncertain: 1 },
+        { hospitalId: b, count: 1, pneumonia: 1, normal: 0, uncertain: 0 },
+      ]),
+    );
     expect(summary.byModelVersion).toContainEqual({ modelVersion: version, count: 3 });
     expect(summary.byModelVersion.some((m) => m.modelVersion === null)).toBe(true);
     expect(summary.total).toBe(summary.byFinding.reduce((sum, f) => sum + f.count, 0));
+  });
+
+  it('shows how the labelled data grew, per day and per week, with a running total', async () => {
+    const hospital = hospitalId('grow');
+    // 2025-01-06 is a Monday.
+    const days = ['2025-01-06T09:00:00.000Z', '2025-01-08T23:59:00.000Z', '2025-01-08T00:00:00.000Z', '2025-01-14T12:00:00.000Z'];
+    await publishAndWait(h, await Promise.all(days.map((occurredAt) => labeledExample(h, { hospitalId: hospital, finding: 'normal', occurredAt }))));
+    type Growth = { labeledExampleGrowth: { bucketStart: string; added: number; total: number }[] };
+    const growth = async (bucket: string) => {
+      const res = await h.gql<Growth>('query G($b: AgreementBucket!) { labeledExampleGrowth(bucket: $b) { bucketStart added total } }', { b: bucket });
+      expect(res.errors).toBeUndefined();
+      return res.data!.labeledExampleGrowth;
+    };
+    const daily = await growth('DAY');
+    const added = (points: Growth['labeledExampleGrowth'], day: string) => points.find((p) => p.bucketStart.startsWith(day))?.added;
+    expect([added(daily, '2025-01-06'), added(daily, '2025-01-08'), added(daily, '2025-01-14')]).toEqual([1, 2, 1]);
+    const weekly = await growth('WEEK');
+    expect([added(weekly, '2025-01-06'), added(weekly, '2025-01-13')]).toEqual([3, 1]);
+    const { data } = await h.gql<SummaryResult>(SUMMARY_QUERY);
+    for (const points of [daily, weekly]) {
+      expect(points.map((p) => p.bucketStart)).toEqual([...points.map((p) => p.bucketStart)].sort());
+      expect(points.every((p, i) => p.total === (points[i - 1]?.total ?? 0) + p.added)).toBe(true);
+      expect(points.at(-1)!.total).toBe(data!.researchSummary.total);
+    }
   });
 
   it("measures each model version's agreement with doctors over time", async () => {

@@ -10,13 +10,34 @@ export class ResearchFindingCount {
   count!: number;
 }
 
-@ObjectType('ResearchHospitalCount')
+@ObjectType('ResearchHospitalCount', { description: "A hospital's examples, in all and by finding (label balance per hospital)" })
 export class ResearchHospitalCount {
   @Field(() => ID)
   hospitalId!: string;
 
   @Field(() => Int)
   count!: number;
+
+  @Field(() => Int)
+  pneumonia!: number;
+
+  @Field(() => Int)
+  normal!: number;
+
+  @Field(() => Int)
+  uncertain!: number;
+}
+
+@ObjectType('ResearchGrowthPoint', { description: 'Examples indexed per time bucket (by when the finding was recorded), and the running total' })
+export class ResearchGrowthPoint {
+  @Field(() => Date, { description: 'Start of the bucket (UTC)' })
+  bucketStart!: Date;
+
+  @Field(() => Int, { description: 'Examples whose finding was recorded in this bucket' })
+  added!: number;
+
+  @Field(() => Int, { description: 'Examples up to the end of this bucket' })
+  total!: number;
 }
 
 @ObjectType('ResearchModelVersionCount')
