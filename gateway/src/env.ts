@@ -24,6 +24,15 @@ export const gatewayEnvSchema = z.object({
   SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Federated fetches in flight at once for subscription events. */
   SUBSCRIPTION_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  /** The inference workers' HTTP endpoints (readiness, metrics), comma-separated, for the ops status. */
+  WORKER_URLS: z
+    .string()
+    .default('http://127.0.0.1:4200')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url())),
+  /** Grafana's public URL, linked from the ops page; empty hides the links. */
+  GRAFANA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  OPS_SCRAPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
   LOG_LEVEL: envFields.logLevel(),
   ...authEnvShape,
 });
@@ -42,6 +51,7 @@ export function gatewayConfig(env: GatewayEnv) {
       perConnection: env.SUBSCRIPTIONS_PER_CONNECTION,
       fetchConcurrency: env.SUBSCRIPTION_FETCH_CONCURRENCY,
     },
+    ops: { workerUrls: env.WORKER_URLS, grafanaUrl: env.GRAFANA_URL, scrapeTimeoutMs: env.OPS_SCRAPE_TIMEOUT_MS },
     limits: { maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST, defaultListSize: 10, variableListSize: 100 },
     issuers: trustedIssuersFromEnv(env),
     logLevel: env.LOG_LEVEL,

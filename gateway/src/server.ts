@@ -26,6 +26,7 @@ import type { GatewayContext } from './context.js';
 import type { GatewayConfig } from './env.js';
 import { HospitalRoutingDataSource } from './hospitals/hospital-data-source.js';
 import { NatsHospitalRegistry } from './hospitals/hospital-registry.js';
+import { createOpsStatus, mountOpsRoutes, opsTargets } from './ops/ops-status.js';
 import { isAnonymousOperationAllowed } from './security/anonymous.js';
 import { queryLimitsRule } from './security/limits.js';
 import { AuthenticatedDataSource } from './subgraph-data-source.js';
@@ -139,8 +140,20 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
     });
 
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok', service: 'gateway' }));
+    const isReady = () => routes.ready() && !!nc && !nc.isClosed();
+    mountOpsRoutes(app, {
+      verifier,
+      log,
+      ops: createOpsStatus({
+        targets: opsTargets(config.subgraphs, config.ops.workerUrls, () => routes.list()),
+        self: { registry: metrics.registry, ready: isReady },
+        grafanaUrl: config.ops.grafanaUrl,
+        timeoutMs: config.ops.scrapeTimeoutMs,
+        log,
+      }),
+    });
     app.get('/readyz', (_req, res) => {
-      const ready = routes.ready() && !!nc && !nc.isClosed();
+      const ready = isReady();
       res.status(ready ? 200 : 503).json({
         status: ready ? 'ready' : 'not ready',
         hospitals: routes.list().length,
