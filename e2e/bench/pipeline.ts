@@ -3,7 +3,10 @@
  * stored" (triage committed it and announced the update), at a steady upload rate over two
  * hospitals, on the whole platform with real PostgreSQL, NATS and the ONNX worker.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeEvent, TriageUpdatedV1 } from '@triage/contracts';
 import { connectNats } from '@triage/nats';
 import { TEST_NATS_URL } from '@triage/testing';
@@ -15,11 +18,40 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 
+/** process: the worker runs as its own process, as deployed; in-process: inside the platform's process. */
+const WORKER_MODE = process.env.BENCH_WORKER ?? 'process';
+const WORKER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../inference-worker');
+
+/** Starts the inference worker's own entry point (src/main.ts) on the platform's namespace; resolves once it is ready. */
+async function startWorkerProcess(namespace: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: WORKER_DIR,
+    env: { ...process.env, PORT: '0', NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: namespace, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    child.once('exit', (code) => reject(new Error(`worker process exited with code ${code} before it was ready`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (buffered.includes('inference worker started')) resolve();
+    });
+  });
+  child.stdout!.resume();
+  return child;
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main() {
   const pipeline = await Pipeline.start();
   const p = pipeline.platform;
+  let workerProcess: ChildProcess | undefined;
+  if (WORKER_MODE === 'process') {
+    // Hand the durable consumer to a worker process of its own (the platform's copy stops first).
+    await pipeline.worker.stop();
+    workerProcess = await startWorkerProcess(p.ns);
+  }
   const images = sampleFiles().map((f) => new Uint8Array(readFileSync(f)));
   const slugs = ['st-marys', 'general'];
   const tokens = Object.fromEntries(await Promise.all(slugs.map(async (s) => [s, await p.login(`tech.${s}@demo.local`)] as const)));
@@ -36,7 +68,9 @@ async function main() {
   })();
 
   const total = WARMUP + RATE * SECONDS;
-  console.log(`model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs`);
+  console.log(
+    `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; worker ${WORKER_MODE === 'process' ? 'in its own process' : 'in the platform process'}`,
+  );
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
   let refused = 0;
@@ -61,6 +95,10 @@ async function main() {
   const missing = accepted.size - latencies.length;
   sub.unsubscribe();
   await nc.close();
+  if (workerProcess) {
+    workerProcess.kill('SIGTERM');
+    await new Promise((resolve) => workerProcess!.once('exit', resolve));
+  }
   await pipeline.stop();
 
   const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
@@ -69,7 +107,7 @@ async function main() {
   writePerformanceSection(
     `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
     [
-      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, every service in one process on this 2-core machine, real PostgreSQL and NATS.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${WORKER_MODE === 'process' ? 'the inference worker in its own process (its default preprocessing threads) and every other service in one process' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
       'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
       '',
       '| p50 | p95 | p99 | studies | missing | target |',

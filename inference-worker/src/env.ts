@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -14,7 +15,10 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_DELIVERIES: positiveInt(5),
   WORKER_ACK_WAIT_MS: positiveInt(30_000),
   WORKER_PREPROCESS_CONCURRENCY: positiveInt(4),
-  WORKER_INTRA_OP_THREADS: positiveInt(2),
+  /** onnxruntime threads per inference call: 1, because the preprocessing threads use the other cores. */
+  WORKER_INTRA_OP_THREADS: positiveInt(1),
+  /** Worker threads that decode and reduce images (0 = on the event-loop thread). */
+  WORKER_PREPROCESS_THREADS: z.coerce.number().int().min(0).default(os.availableParallelism()),
   LOG_LEVEL: envFields.logLevel(),
 });
 
@@ -33,6 +37,7 @@ export function workerConfig(env: WorkerEnv) {
     batching: { maxBatch: env.WORKER_MAX_BATCH, maxWaitMs: env.WORKER_MAX_WAIT_MS },
     preprocessConcurrency: env.WORKER_PREPROCESS_CONCURRENCY,
     intraOpThreads: env.WORKER_INTRA_OP_THREADS,
+    preprocessThreads: env.WORKER_PREPROCESS_THREADS,
     logLevel: env.LOG_LEVEL,
   };
 }

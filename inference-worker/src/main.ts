@@ -5,7 +5,7 @@ import { createWorker } from './worker.js';
 
 const config = loadWorkerConfig();
 const log = createLogger({ service: 'inference-worker', level: config.logLevel });
-const worker = createWorker(config, { log, loadModel: onnxModelLoader(config.intraOpThreads) });
+const worker = createWorker(config, { log, loadModel: onnxModelLoader(config.intraOpThreads, config.preprocessThreads) });
 
 await worker.start();
 let stopping = false;

@@ -10,6 +10,7 @@ import {
   StudyCreatedV1,
 } from '@triage/contracts';
 import { createLogger, type Logger } from '@triage/logger';
+import { PreprocessThreadError } from '@triage/model';
 import { connectNats, ensureStreams, isNotFound, nanos, openObjectStore, type NatsConnection, type ObjectStore } from '@triage/nats';
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics } from './metrics.js';
@@ -157,6 +158,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       try {
         input = await model.preprocess(bytes);
       } catch (error) {
+        if (error instanceof PreprocessThreadError) throw error; // the thread died, not the image's fault: retry
         throw new PermanentFailure(`image could not be preprocessed: ${(error as Error).message}`);
       }
       const preprocessMs = performance.now() - started;

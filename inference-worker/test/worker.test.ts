@@ -22,7 +22,8 @@ function startWorker(h: PipelineHarness, env: Record<string, string> = {}): Work
     WORKER_MAX_WAIT_MS: '20',
     ...env,
   });
-  return createWorker(config, { log, loadModel: onnxModelLoader(1) });
+  // As deployed: images are preprocessed on the worker's threads (WORKER_PREPROCESS_THREADS).
+  return createWorker(config, { log, loadModel: onnxModelLoader(1, config.preprocessThreads) });
 }
 
 function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {

@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -89,6 +87,12 @@ export class PipelineHarness {
       if (msg) out.push(decode(msg.data));
     }
     return out;
+  }
+
+  /** Predictions stored so far: one cheap stream-info request (for polling; predictions() reads each message). */
+  async predictionCount(): Promise<number> {
+    const info = await (await jetstreamManager(this.nc)).streams.info(this.topology.streams.predictions);
+    return info.state.messages;
   }
 
   predictions() {

@@ -10,6 +10,7 @@ export {
   triangleWeights,
   type GrayImage,
 } from './preprocess.js';
+export { PreprocessError, PreprocessPool, PreprocessThreadError } from './preprocess-pool.js';
 export { labelAt, predict, type PredictOptions, type PredictedLabel, type Prediction } from './predict.js';
 export { medmnistSplit, parseNpy, readNpz, type ImageSplit, type NpyArray } from './npz.js';
 export { ECE_BINS, confusionAt, expectedCalibrationError, pointMetrics, rocAuc, type Confusion, type PointMetrics } from './metrics.js';

@@ -85,33 +85,42 @@ export function triangleWeights(inSize: number, outSize: number): Taps {
   return { starts, counts, weights, width };
 }
 
-/** Center square of `image`, resized to size x size with the triangle filter, as uint8. */
+/**
+ * Center square of `image`, resized to size x size with the triangle filter, as uint8.
+ * Every output sums its taps in the same order as preprocess.py, so the float64 results are identical;
+ * the loops only hoist offsets (this runs once per study on the worker's hot path).
+ */
 export function centerSquareTriangle(image: GrayImage, size: number): Uint8Array {
   const side = Math.min(image.width, image.height);
   const top = Math.floor((image.height - side) / 2);
   const left = Math.floor((image.width - side) / 2);
-  const taps = triangleWeights(side, size);
+  const { starts, counts, weights, width: tapWidth } = triangleWeights(side, size);
+  const data = image.data;
   // Horizontal pass: every row of the square -> size columns (float64).
   const horizontal = new Float64Array(side * size);
   for (let r = 0; r < side; r++) {
     const rowStart = (top + r) * image.width + left;
+    const rowOut = r * size;
     for (let i = 0; i < size; i++) {
-      const start = taps.starts[i]!;
-      const count = taps.counts[i]!;
+      const pixel0 = rowStart + starts[i]!;
+      const weight0 = i * tapWidth;
+      const count = counts[i]!;
       let acc = 0.0;
-      for (let x = 0; x < count; x++) acc += taps.weights[i * taps.width + x]! * image.data[rowStart + start + x]!;
-      horizontal[r * size + i] = acc;
+      for (let x = 0; x < count; x++) acc += weights[weight0 + x]! * data[pixel0 + x]!;
+      horizontal[rowOut + i] = acc;
     }
   }
   // Vertical pass, then one rounding to uint8.
   const out = new Uint8Array(size * size);
   for (let j = 0; j < size; j++) {
-    const start = taps.starts[j]!;
-    const count = taps.counts[j]!;
+    const weight0 = j * tapWidth;
+    const count = counts[j]!;
     for (let i = 0; i < size; i++) {
       let acc = 0.0;
-      for (let y = 0; y < count; y++) acc += taps.weights[j * taps.width + y]! * horizontal[(start + y) * size + i]!;
-      out[j * size + i] = Math.min(255, Math.max(0, Math.floor(acc + 0.5)));
+      let h = starts[j]! * size + i;
+      for (let y = 0; y < count; y++, h += size) acc += weights[weight0 + y]! * horizontal[h]!;
+      const v = Math.floor(acc + 0.5);
+      out[j * size + i] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
   }
   return out;
