@@ -13,6 +13,8 @@ export default defineConfig({
       '/graphql': { target: gateway, ws: true, changeOrigin: true },
       '/uploads': { target: gateway, changeOrigin: true },
       '/hospitals': { target: gateway, changeOrigin: true },
+      '/datasets': { target: gateway, changeOrigin: true },
+      '/ops': { target: gateway, changeOrigin: true },
     },
   },
   preview: {
@@ -20,6 +22,8 @@ export default defineConfig({
       '/graphql': { target: gateway, ws: true, changeOrigin: true },
       '/uploads': { target: gateway, changeOrigin: true },
       '/hospitals': { target: gateway, changeOrigin: true },
+      '/datasets': { target: gateway, changeOrigin: true },
+      '/ops': { target: gateway, changeOrigin: true },
     },
   },
 });

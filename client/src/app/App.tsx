@@ -5,6 +5,7 @@ import { MeQuery } from '../auth/auth.graphql';
 import { canViewStudy, defaultSection, sectionsFor, type Section } from '../auth/roles';
 import type { SessionStore } from '../auth/session';
 import { createApi, type Api } from '../graphql/client';
+import { OpsPage } from '../ops/OpsPage';
 import { StudyPage } from '../study/StudyPage';
 import { UploadPage } from '../upload/UploadPage';
 import { WorklistPage } from '../worklist/WorklistPage';
@@ -50,7 +51,7 @@ export function App({ sessions }: { sessions: SessionStore }) {
   );
 }
 
-const SECTION_ROUTES: ReadonlySet<Route['name']> = new Set<Section>(['worklist', 'upload', 'research', 'admin']);
+const SECTION_ROUTES: ReadonlySet<Route['name']> = new Set<Section>(['worklist', 'upload', 'research', 'ops', 'admin']);
 
 function SignedIn() {
   const route = useRoute();
@@ -81,6 +82,7 @@ function SignedIn() {
     const section = route.name as Section;
     if (section === 'worklist') page = <WorklistPage />;
     else if (section === 'upload') page = <UploadPage />;
+    else if (section === 'ops') page = <OpsPage />;
     else page = <PlaceholderPage section={section} />;
   } else if (route.name === 'study') {
     page = canViewStudy(user, route.hospitalId) ? (

@@ -17,6 +17,7 @@ describe('hash routes', () => {
       { name: 'home' },
       { name: 'worklist' },
       { name: 'research' },
+      { name: 'ops' },
       { name: 'study', hospitalId: 'a/b', studyId: 'c d' },
     ];
     for (const route of routes) expect(parseHash(routeHref(route))).toEqual(route);

@@ -8,11 +8,12 @@ export type Route =
   | { name: 'worklist' }
   | { name: 'upload' }
   | { name: 'research' }
+  | { name: 'ops' }
   | { name: 'admin' }
   | { name: 'study'; hospitalId: string; studyId: string }
   | { name: 'notFound'; path: string };
 
-const SIMPLE = new Set(['login', 'worklist', 'upload', 'research', 'admin']);
+const SIMPLE = new Set(['login', 'worklist', 'upload', 'research', 'ops', 'admin']);
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');

@@ -31,7 +31,9 @@ describe('what each role sees', () => {
     const researcher = user([], ['researcher']);
     expect(sectionsFor(researcher)).toEqual(['research']);
     expect(canViewStudy(researcher, 'h1')).toBe(false);
-    expect(sectionsFor(user([], ['admin', 'researcher']))).toEqual(['research', 'admin']);
+    expect(sectionsFor(user([], ['admin', 'researcher']))).toEqual(['research', 'ops', 'admin']);
+    expect(defaultSection(user([], ['admin']))).toBe('ops');
+    expect(sectionsFor(user([{ role: 'doctor', hospital: stMarys }]))).not.toContain('ops');
   });
 
   it('gives an integration-only account nothing', () => {

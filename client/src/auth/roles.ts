@@ -10,12 +10,13 @@ export interface HospitalRef {
 }
 
 /** Top-level pages; which ones a user sees follows from their roles. */
-export type Section = 'worklist' | 'upload' | 'research' | 'admin';
+export type Section = 'worklist' | 'upload' | 'research' | 'ops' | 'admin';
 
 export const SECTION_LABELS: Record<Section, string> = {
   worklist: 'Worklist',
   upload: 'Upload',
   research: 'Research',
+  ops: 'Operations',
   admin: 'Administration',
 };
 
@@ -33,7 +34,8 @@ export function sectionsFor(user: SessionUser): Section[] {
   if (hospitalsWhere(user, 'doctor').length > 0) sections.push('worklist');
   if (hospitalsWhere(user, 'technician').length > 0) sections.push('upload');
   if (user.roles.includes('researcher')) sections.push('research');
-  if (user.roles.includes('admin')) sections.push('admin');
+  // Operations first: it is what an administrator opens the app for today.
+  if (user.roles.includes('admin')) sections.push('ops', 'admin');
   return sections;
 }
 
