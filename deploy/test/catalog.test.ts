@@ -24,6 +24,13 @@ describe('metrics catalog', () => {
     }
   });
 
+  it('is described in docs/OPERATIONS.md: every metric a service of the platform exports', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/OPERATIONS.md'), 'utf8');
+    for (const e of entries.filter((m) => m.status === 'exported' && !m.source?.startsWith('node_modules/'))) {
+      expect(doc, `${e.name} is not in docs/OPERATIONS.md`).toContain(`\`${e.name}\``);
+    }
+  });
+
   it('proposes only metrics a dashboard or rule uses, each with the workspace that should export it', () => {
     const used = new Set<string>();
     const exprs = [

@@ -134,6 +134,8 @@ async function main(): Promise<void> {
     DIRECTORY_URL: `${issuer}/graphql`,
     TRIAGE_URL: `${base}:${env.TRIAGE_PORT}/graphql`,
     RESEARCH_URL: `${base}:${env.RESEARCH_PORT}/graphql`,
+    // The ops page polls the worker too (readiness, lag, DLQ, active model).
+    WORKER_URLS: `${base}:${env.WORKER_PORT}`,
   });
   await waitUntilReady('gateway', gateway.ready, gateway.service);
   const gatewayUrl = `${base}:${env.GATEWAY_PORT}`;
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
 
   say('');
   say(`The platform is up. GraphQL gateway: ${gatewayUrl}/graphql`);
+  say(`Web app: ${gatewayUrl}/  (administrators land on the operations page, ${gatewayUrl}/#/ops)`);
   if (seed.users.length > 0) {
     say('Demo users (printed once; also saved to .data/demo-credentials.json, readable by you only):');
     for (const u of seed.users) {
