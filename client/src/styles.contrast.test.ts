@@ -62,6 +62,15 @@ const NON_TEXT_PAIRS: [string, string][] = [
   ['focus', 'header'],
   ['focus', 'viewer-bg'],
   ['primary', 'surface'],
+  // Research charts: lines, markers and bars against the panel they are drawn on.
+  ['chart-blue', 'surface'],
+  ['chart-orange', 'surface'],
+  ['chart-green', 'surface'],
+  ['chart-violet', 'surface'],
+  ['chart-pink', 'surface'],
+  ['chart-pneumonia', 'surface'],
+  ['chart-normal', 'surface'],
+  ['chart-uncertain', 'surface'],
 ];
 
 describe('colour contrast', () => {

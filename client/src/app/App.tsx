@@ -5,6 +5,7 @@ import { MeQuery } from '../auth/auth.graphql';
 import { canViewStudy, defaultSection, sectionsFor, type Section } from '../auth/roles';
 import type { SessionStore } from '../auth/session';
 import { createApi, type Api } from '../graphql/client';
+import { ResearchPage } from '../research/ResearchPage';
 import { OpsPage } from '../ops/OpsPage';
 import { StudyPage } from '../study/StudyPage';
 import { UploadPage } from '../upload/UploadPage';
@@ -82,6 +83,7 @@ function SignedIn() {
     const section = route.name as Section;
     if (section === 'worklist') page = <WorklistPage />;
     else if (section === 'upload') page = <UploadPage />;
+    else if (section === 'research') page = <ResearchPage />;
     else if (section === 'ops') page = <OpsPage />;
     else page = <PlaceholderPage section={section} />;
   } else if (route.name === 'study') {

@@ -13,7 +13,6 @@ export function MessagePage({ title, children }: { title: string; children: Reac
 }
 
 const PLACEHOLDER_TEXT: Partial<Record<Section, string>> = {
-  research: 'Datasets, labelled images and the model registry will appear here.',
   admin: 'Hospitals, users, memberships and service credentials will be managed here.',
 };
 

@@ -36,6 +36,12 @@ describe('what each role sees', () => {
     expect(sectionsFor(user([{ role: 'doctor', hospital: stMarys }]))).not.toContain('ops');
   });
 
+  it('shows the research page to researchers and admins only', () => {
+    expect(sectionsFor(user([], ['admin']))).toContain('research');
+    expect(sectionsFor(user([{ role: 'doctor', hospital: stMarys }, { role: 'technician', hospital: general }]))).not.toContain('research');
+    expect(sectionsFor(user([{ role: 'integration', hospital: stMarys }]))).not.toContain('research');
+  });
+
   it('gives an integration-only account nothing', () => {
     expect(defaultSection(user([{ role: 'integration', hospital: stMarys }]))).toBeNull();
   });

@@ -36,6 +36,8 @@ export function sectionsFor(user: SessionUser): Section[] {
   if (user.roles.includes('researcher')) sections.push('research');
   // Operations first: it is what an administrator opens the app for today.
   if (user.roles.includes('admin')) sections.push('ops', 'admin');
+  // The research service serves admins too; admins who are not researchers find it last.
+  if (user.roles.includes('admin') && !user.roles.includes('researcher')) sections.push('research');
   return sections;
 }
 
