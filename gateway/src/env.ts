@@ -1,7 +1,7 @@
 import { authEnvShape, trustedIssuersFromEnv } from '@triage/auth';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+import { envFields, loadEnvOrExit, parseEnv, telemetryEnvShape, telemetryFromEnv, z } from '@triage/config';
 
 const DEFAULT_CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
@@ -35,6 +35,7 @@ export const gatewayEnvSchema = z.object({
   OPS_SCRAPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
   LOG_LEVEL: envFields.logLevel(),
   ...authEnvShape,
+  ...telemetryEnvShape,
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -55,6 +56,7 @@ export function gatewayConfig(env: GatewayEnv) {
     limits: { maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST, defaultListSize: 10, variableListSize: 100 },
     issuers: trustedIssuersFromEnv(env),
     logLevel: env.LOG_LEVEL,
+    telemetry: telemetryFromEnv(env),
   };
 }
 

@@ -18,7 +18,9 @@ import {
   formatError,
   httpMetricsMiddleware,
   operationMetricsPlugin,
+  operationSpanPlugin,
 } from '@triage/service-common';
+import { httpServerTracing, initTelemetry, type Telemetry } from '@triage/telemetry';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { Histogram } from 'prom-client';
@@ -43,11 +45,13 @@ export interface GatewayDeps {
   nats?: NatsConnection;
   verifier?: TokenVerifier;
   supergraphSdl?: string;
+  telemetry?: Telemetry;
 }
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
   const log = deps.log ?? createLogger({ service: 'gateway', level: config.logLevel });
   const verifier = deps.verifier ?? createTokenVerifier(config.issuers);
+  const telemetry = deps.telemetry ?? initTelemetry({ service: 'gateway', ...config.telemetry, global: true });
   const metrics = createServiceMetrics('gateway');
   const subgraphFetch = new Histogram({
     name: 'gateway_subgraph_fetch_duration_seconds',
@@ -58,6 +62,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
   });
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpServerTracing(telemetry.tracer));
   app.use(httpMetricsMiddleware(metrics));
   const httpServer = http.createServer(app);
   let nc = deps.nats;
@@ -75,7 +80,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
     await registry.start();
     const routes = registry;
     // Each replica reads the whole triage stream on its own and fans it out to its own sockets.
-    feed = new TriageEventSource(nc, topology, log);
+    feed = new TriageEventSource(nc, topology, log, undefined, telemetry.tracer);
     feed.start();
 
     const gateway = new ApolloGateway({
@@ -104,6 +109,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginInlineTraceDisabled(),
         operationMetricsPlugin<GatewayContext>(metrics),
+        operationSpanPlugin<GatewayContext>(),
       ],
     });
     await apollo.start();
@@ -233,6 +239,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}) {
       await stopApollo();
       registry?.stop();
       if (!deps.nats) await nc?.close();
+      await telemetry.shutdown();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
+import { injectHeaderSetter } from '@triage/telemetry';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 
@@ -13,6 +14,8 @@ export class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayCont
     if (principal) request.http?.headers.set('authorization', `Bearer ${principal.token}`);
     const requestId = (context as GatewayContext | undefined)?.requestId;
     if (requestId) request.http?.headers.set('x-request-id', requestId);
+    // The subgraph's server span continues the operation's trace.
+    if (request.http) injectHeaderSetter(request.http.headers);
   }
 
   /** Keeps the status-derived code but drops the subgraph's URL and body from what clients see. */

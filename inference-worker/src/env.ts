@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+import { envFields, loadEnvOrExit, parseEnv, telemetryEnvShape, telemetryFromEnv, z } from '@triage/config';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -20,6 +20,7 @@ export const workerEnvSchema = z.object({
   /** Worker threads that decode and reduce images (0 = on the event-loop thread). */
   WORKER_PREPROCESS_THREADS: z.coerce.number().int().min(0).default(os.availableParallelism()),
   LOG_LEVEL: envFields.logLevel(),
+  ...telemetryEnvShape,
 });
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
@@ -39,6 +40,7 @@ export function workerConfig(env: WorkerEnv) {
     intraOpThreads: env.WORKER_INTRA_OP_THREADS,
     preprocessThreads: env.WORKER_PREPROCESS_THREADS,
     logLevel: env.LOG_LEVEL,
+    telemetry: telemetryFromEnv(env),
   };
 }
 

@@ -11,6 +11,18 @@ import {
 } from '@triage/contracts';
 import { createLogger, type Logger } from '@triage/logger';
 import { PreprocessThreadError } from '@triage/model';
+import {
+  context,
+  initTelemetry,
+  natsMessageContext,
+  natsTraceHeaders,
+  SpanKind,
+  trace,
+  withSpan,
+  type Context,
+  type Span,
+  type Telemetry,
+} from '@triage/telemetry';
 import { connectNats, ensureStreams, isNotFound, nanos, openObjectStore, type NatsConnection, type ObjectStore } from '@triage/nats';
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics } from './metrics.js';
@@ -24,6 +36,9 @@ export class PermanentFailure extends Error {}
 interface Job {
   msg: JsMsg;
   receivedAt: number;
+  /** The study's own span (child of the hospital's publish) and the context it is active in. */
+  span?: Span;
+  trace?: Context;
 }
 
 interface Prepared {
@@ -40,6 +55,7 @@ export interface WorkerDeps {
   log?: Logger;
   nats?: NatsConnection;
   loadModel: ModelLoader;
+  telemetry?: Telemetry;
 }
 
 /** Back-off for a transient failure: 1 s, 2 s, 4 s ... capped at 30 s. */
@@ -65,6 +81,8 @@ class Semaphore {
 export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
   const log = deps.log ?? createLogger({ service: 'inference-worker', level: config.logLevel });
   const topology = natsTopology(config.nats.namespace);
+  const telemetry = deps.telemetry ?? initTelemetry({ service: 'inference-worker', ...config.telemetry });
+  const tracer = telemetry.tracer;
   const metrics = createWorkerMetrics();
   let nc = deps.nats;
   let activeModel: RegisteredModel | undefined;
@@ -180,8 +198,16 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       job.msg.nak(2_000);
       return;
     }
+    // Each study gets a span continuing its event's trace, although it is scored in a shared batch.
+    const parent = natsMessageContext(job.msg.headers);
+    job.span = tracer.startSpan('prepare study', {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'messaging.destination.name': job.msg.subject, 'messaging.nats.stream_sequence': job.msg.seq },
+    }, parent);
+    job.trace = trace.setSpan(parent, job.span);
     const task = preprocessing
-      .run(() => prepare(job, model))
+      .run(() => context.with(job.trace!, () => prepare(job, model)))
+      .finally(() => job.span?.end())
       .then((prepared) => {
         if (prepared) batcher!.add(prepared);
       });
@@ -201,7 +227,10 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     let risks: number[];
     const inferStart = performance.now();
     try {
-      risks = await model.score(prepared.map((p) => p.input));
+      // One run for many studies: its own span, linked to the span of every study in it.
+      const links = prepared.flatMap((p) => (p.job.span ? [{ context: p.job.span.spanContext() }] : []));
+      const attributes = { 'triage.model.version': model.version, 'triage.batch.size': prepared.length };
+      risks = await withSpan(tracer, 'onnx batch', { links, attributes }, () => model.score(prepared.map((p) => p.input)));
     } catch (error) {
       for (const p of prepared) await fail(p.job, error, p.event);
       return;
@@ -211,7 +240,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     const js = jetstream(nc!);
     const shadowRisks = await scoreShadow(model, prepared);
     await Promise.all(
-      prepared.map(async (p, i) => {
+      prepared.map((p, i) => context.with(p.job.trace ?? context.active(), () => withSpan(tracer, 'publish prediction', { kind: SpanKind.PRODUCER }, async () => {
         const risk = Math.min(1, Math.max(0, risks[i]!));
         const label = risk >= model.threshold ? 'pneumonia' : 'normal';
         try {
@@ -230,7 +259,11 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
           await js.publish(
             topology.subjects.predictionCreated(p.event.hospitalId),
             encodeEvent(PredictionCreatedV1, prediction),
-            { msgID: messageIds.prediction(p.event.studyId, model.version) },
+            { msgID: messageIds.prediction(p.event.studyId, model.version), headers: natsTraceHeaders() },
+          );
+          log.debug(
+            { hospitalId: p.event.hospitalId, studyId: p.event.studyId, modelVersion: model.version, risk, label, batchSize: prepared.length },
+            'study scored',
           );
           if (shadowRisks) await publishShadow(shadowRisks.model, p, shadowRisks.risks[i]!);
           p.job.msg.ack();
@@ -239,7 +272,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
         } catch (error) {
           await fail(p.job, error, p.event);
         }
-      }),
+      }))),
     );
   }
 
@@ -281,6 +314,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       };
       await jetstream(nc!).publish(topology.subjects.predictionCreated(p.event.hospitalId), encodeEvent(PredictionCreatedV1, prediction), {
         msgID: messageIds.prediction(p.event.studyId, shadow.version, true),
+        headers: natsTraceHeaders(),
       });
       metrics.processed.inc({ model_version: shadow.version, label, role: 'shadow' });
       metrics.risk.observe({ model_version: shadow.version, role: 'shadow' }, risk);
@@ -371,6 +405,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!deps.nats) await nc?.drain();
       log.info('inference worker stopped');
+      await telemetry.shutdown();
     },
   };
 }

@@ -8,6 +8,7 @@ import {
 import { decodeEvent, hospitalIdFromSubject, TriageUpdatedV1, type NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
 import type { NatsConnection } from '@triage/nats';
+import { context, fallbackTracer, natsMessageContext, SpanKind, trace, type Tracer } from '@triage/telemetry';
 
 /** A TriageUpdatedV1 at its place in the triage stream. */
 export interface TriageFeedEvent extends TriageUpdatedV1 {
@@ -68,6 +69,7 @@ export class TriageEventSource implements FeedEventSource {
     private readonly topology: NatsTopology,
     private readonly log: Logger,
     private readonly retryDelayMs = 1_000,
+    private readonly tracer: Tracer = fallbackTracer('gateway'),
   ) {}
 
   get stream(): string {
@@ -165,10 +167,25 @@ export class TriageEventSource implements FeedEventSource {
             );
             continue;
           }
+          // Delivery (and the enrichment fetches it starts) continues the trace of the study's event.
+          const parent = natsMessageContext(msg.headers);
+          const span = this.tracer.startSpan(
+            'triage event fan-out',
+            { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': msg.subject, 'messaging.nats.stream_sequence': msg.seq } },
+            parent,
+          );
           try {
-            this.listener(event);
+            context.with(trace.setSpan(parent, span), () => {
+              this.log.debug(
+                { hospitalId: event.hospitalId, studyId: event.studyId, status: event.status, streamSequence: msg.seq },
+                'fanning out a triage event to subscribers',
+              );
+              this.listener(event);
+            });
           } catch (error) {
             this.log.error({ err: error, streamSequence: msg.seq }, 'fan-out of a triage event failed');
+          } finally {
+            span.end();
           }
         }
       } catch (error) {

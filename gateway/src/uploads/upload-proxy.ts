@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Express, Request, Response } from 'express';
 import type { Logger } from '@triage/logger';
+import { injectHttpHeaders } from '@triage/telemetry';
 import type { HospitalRegistry } from '../hospitals/hospital-registry.js';
 
 /** Hop-by-hop headers are not forwarded (RFC 9110 section 7.6.1). */
@@ -21,7 +22,10 @@ function copyHeaders(from: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
 
 /** Streams one request to `target` and its answer back; never buffers the body. */
 function streamTo(target: URL, req: Request, res: Response, unavailable: string, log: Logger): void {
-  const upstream = http.request(target, { method: req.method, headers: copyHeaders(req.headers) }, (answer) => {
+  // The caller's traceparent is replaced by this request's span, so the hospital continues the trace.
+  const headers = injectHttpHeaders(copyHeaders(req.headers) as Record<string, string | string[] | number | undefined>);
+  const upstream = http.request(target, { method: req.method, headers }, (answer) => {
+    log.debug({ route: req.route?.path, status: answer.statusCode }, 'forwarded');
     res.writeHead(answer.statusCode ?? 502, copyHeaders(answer.headers));
     answer.pipe(res);
   });

@@ -9,6 +9,7 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import { isNotFound } from './index.js';
 import type { Logger } from '@triage/logger';
+import { fallbackTracer, natsMessageContext, recordError, SpanKind, withSpan, type Span, type Tracer } from '@triage/telemetry';
 import { z } from 'zod';
 
 /** A message that can never succeed (bad JSON, failed schema): terminated, never retried. */
@@ -100,6 +101,8 @@ export interface DurableConsumerOptions {
    */
   concurrency?: number;
   partitionKey?: (msg: JsMsg) => string;
+  /** Each message is handled in a consumer span continuing the publisher's trace (its headers). */
+  tracer?: Tracer;
 }
 
 /** Whether the server understands a reason on `term` (nats-server 2.11+). */
@@ -214,11 +217,28 @@ export class DurableConsumerRunner {
     );
   }
 
-  private async process(msg: JsMsg, log: Logger): Promise<void> {
+  private process(msg: JsMsg, log: Logger): Promise<void> {
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.destination.name': msg.subject,
+      'messaging.consumer.group.name': this.spec.durable,
+      'messaging.nats.stream_sequence': msg.seq,
+      'messaging.nats.deliveries': msg.info.deliveryCount,
+    };
+    return withSpan(
+      this.options.tracer ?? fallbackTracer('@triage/nats'),
+      `process ${this.spec.durable}`,
+      { kind: SpanKind.CONSUMER, parent: natsMessageContext(msg.headers), attributes },
+      (span) => this.settle(msg, log, span),
+    );
+  }
+
+  private async settle(msg: JsMsg, log: Logger, span: Span): Promise<void> {
     const where = { subject: msg.subject, streamSequence: msg.seq, deliveries: msg.info.deliveryCount };
     try {
       await this.handler(msg);
     } catch (error) {
+      recordError(span, error);
       if (error instanceof PoisonMessageError) {
         log.warn({ ...where, reason: error.reason }, 'terminated an event that can never be processed');
         if (this.options.termWithReason) msg.term(error.reason);

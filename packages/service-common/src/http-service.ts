@@ -6,6 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { DomainError, unauthenticated, type Principal, type TokenVerifier } from '@triage/auth';
 import type { Logger } from '@triage/logger';
+import { fallbackTracer, httpServerTracing, trace, type Telemetry } from '@triage/telemetry';
 import express, { type Express, type Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { createServiceMetrics, observeDatabasePool, type ServiceMetrics } from './metrics.js';
@@ -34,6 +35,8 @@ export interface GraphQLServiceSettings<C extends RequestContext> {
   routes?: (app: Express) => void;
   plugins?: ApolloServerPlugin<C>[];
   metrics?: ServiceMetrics;
+  /** The service's tracer: every request gets a server span continuing the caller's trace. */
+  telemetry?: Telemetry;
   /** The service's database: its connection pool use is exported with the metrics. */
   database?: Parameters<typeof observeDatabasePool>[1];
 }
@@ -82,6 +85,21 @@ export function operationMetricsPlugin<C extends BaseContext>(metrics: ServiceMe
   };
 }
 
+/** Names the request's span after the GraphQL operation (names only: variables can carry PHI). */
+export function operationSpanPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(ctx) {
+          const span = trace.getActiveSpan();
+          span?.setAttribute('graphql.operation.name', ctx.operationName ?? 'anonymous');
+          if (ctx.operation?.operation) span?.setAttribute('graphql.operation.type', ctx.operation.operation);
+        },
+      };
+    },
+  };
+}
+
 /** Counts and times HTTP requests by route pattern (never by raw path, which may carry ids). */
 export function httpMetricsMiddleware(metrics: ServiceMetrics) {
   return (req: Request, res: express.Response, next: express.NextFunction) => {
@@ -116,6 +134,7 @@ export function createGraphQLService<C extends RequestContext>(settings: GraphQL
   const httpServer = http.createServer(app);
   let address = '';
 
+  app.use(httpServerTracing(settings.telemetry?.tracer ?? fallbackTracer(settings.name)));
   app.use(httpMetricsMiddleware(metrics));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: settings.name });
@@ -148,7 +167,7 @@ export function createGraphQLService<C extends RequestContext>(settings: GraphQL
     // Services own their shutdown (drain, then close); Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
     formatError: formatError(log),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), operationMetricsPlugin<C>(metrics), ...(settings.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationMetricsPlugin<C>(metrics), operationSpanPlugin<C>(), ...(settings.plugins ?? [])],
   });
 
   return {

@@ -35,6 +35,11 @@ export interface TelemetrySettings {
   exporterHeaders?: Record<string, string>;
   /** Extra resource attributes (e.g. the hospital an instance serves). */
   attributes?: Attributes;
+  /**
+   * Also serve libraries that trace through the global `@opentelemetry/api` (Apollo Gateway's
+   * plan and fetch spans). One provider per process can be global: the first that asks.
+   */
+  global?: boolean;
 }
 
 export interface Telemetry {
@@ -49,7 +54,7 @@ export interface Telemetry {
 }
 
 let propagationInstalled = false;
-let globalProviderRegistered = false;
+let globalProvider: object | undefined;
 
 /**
  * Process-wide and idempotent: an AsyncLocalStorage context manager (the active span follows
@@ -67,8 +72,7 @@ export function installPropagation(): void {
 /**
  * Tracing for one service. Every call installs propagation (once per process) and creates the
  * service's own tracer provider, so several services in one process (the tests) each export
- * spans under their own `service.name`. The first provider of a process is also registered as the
- * global one, for libraries that trace through `@opentelemetry/api` (Apollo Gateway).
+ * spans under their own `service.name`; the service's code gets its tracer explicitly.
  * Spans always get ids and always propagate, so logs carry trace ids even when nothing exports.
  */
 export function initTelemetry(settings: TelemetrySettings): Telemetry {
@@ -90,9 +94,7 @@ export function initTelemetry(settings: TelemetrySettings): Telemetry {
         ]
       : [],
   });
-  if (!globalProviderRegistered) {
-    globalProviderRegistered = trace.setGlobalTracerProvider(provider);
-  }
+  if (settings.global && !globalProvider && trace.setGlobalTracerProvider(provider)) globalProvider = provider;
   let stopped = false;
   return {
     service: settings.service,
@@ -102,6 +104,10 @@ export function initTelemetry(settings: TelemetrySettings): Telemetry {
     async shutdown() {
       if (stopped) return;
       stopped = true;
+      if (globalProvider === provider) {
+        trace.disable();
+        globalProvider = undefined;
+      }
       await provider.forceFlush();
       await provider.shutdown();
     },
@@ -213,7 +219,7 @@ export function recordError(span: Span, error: unknown): void {
   span.setAttribute('error.type', name);
 }
 
-/** A tracer for code given none: the global provider's (the process's first service), else a no-op. */
+/** A tracer for code given none: the global provider's when one is registered, else a no-op that still propagates. */
 export function fallbackTracer(name: string): Tracer {
   return trace.getTracer(name);
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_AUDIENCE } from '@triage/auth';
-import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+import { envFields, loadEnvOrExit, parseEnv, telemetryEnvShape, telemetryFromEnv, z } from '@triage/config';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
@@ -17,6 +17,7 @@ export const directoryEnvSchema = z
       .regex(/^[A-Za-z0-9_-]*$/, 'must be a valid NATS subject token')
       .default(''),
     LOG_LEVEL: envFields.logLevel(),
+    ...telemetryEnvShape,
     GRAPHQL_INTROSPECTION: envFields.boolean(false),
     /** Password for the demo users the seed creates; random per user when unset. */
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters (the minimum createUser accepts)').optional(),
@@ -31,6 +32,7 @@ export const directoryEnvSchema = z
     },
     nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
     logLevel: env.LOG_LEVEL,
+    telemetry: telemetryFromEnv(env),
     graphql: { introspection: env.GRAPHQL_INTROSPECTION },
     demoPassword: env.DEMO_PASSWORD,
   }));

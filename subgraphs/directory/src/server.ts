@@ -4,6 +4,7 @@ import { natsTopology } from '@triage/contracts';
 import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, openKv, type NatsConnection } from '@triage/nats';
 import { createGraphQLService, migrate, type Orm } from '@triage/service-common';
+import { initTelemetry, type Telemetry } from '@triage/telemetry';
 import { TokenIssuer } from './auth/token-issuer.js';
 import { jwksUrlOf, wellKnownRoutes } from './auth/well-known.js';
 import { createContextFactory, type ContextDeps, type DirectoryContext } from './context.js';
@@ -17,6 +18,7 @@ export interface DirectoryServerDeps {
   log?: Logger;
   /** A shared NATS connection; when omitted the server opens (and closes) its own. */
   nats?: NatsConnection;
+  telemetry?: Telemetry;
 }
 
 export interface DirectoryServer {
@@ -31,6 +33,7 @@ export interface DirectoryServer {
 
 export async function createServer(config: DirectoryConfig, deps: DirectoryServerDeps = {}): Promise<DirectoryServer> {
   const log = deps.log ?? createLogger({ service: 'directory', level: config.logLevel });
+  const telemetry = deps.telemetry ?? initTelemetry({ service: 'directory', ...config.telemetry });
   const orm = await openDirectoryOrm(config.databaseUrl);
   const keys = new SigningKeyStore(orm);
   const tokens = new TokenIssuer(keys, {
@@ -58,6 +61,7 @@ export async function createServer(config: DirectoryConfig, deps: DirectoryServe
     introspection: config.graphql.introspection,
     context: createContextFactory(contextDeps),
     database: orm,
+    telemetry,
     readinessChecks: {
       database: () => orm.em.fork().getConnection().execute('select 1'),
       nats: async () => {
@@ -88,6 +92,7 @@ export async function createServer(config: DirectoryConfig, deps: DirectoryServe
       contextDeps.publisher?.close();
       if (ownsNats && nc && !nc.isClosed()) await nc.drain();
       await orm.close();
+      await telemetry.shutdown();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { authEnvShape, trustedIssuersFromEnv, type TrustedIssuer } from '@triage/auth';
-import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+import { envFields, loadEnvOrExit, parseEnv, telemetryEnvShape, telemetryFromEnv, z } from '@triage/config';
 
 /** NATS subject tokens: the namespace and hospital id end up inside subjects and stream names. */
 const natsToken = /^[A-Za-z0-9_-]*$/;
@@ -23,6 +23,7 @@ export const envSchema = z
     NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
     NATS_NAMESPACE: z.string().regex(natsToken, 'must be letters, digits, "_" or "-"').default(''),
     ...authEnvShape,
+    ...telemetryEnvShape,
     LOG_LEVEL: envFields.logLevel(),
     GRAPHQL_INTROSPECTION: envFields.boolean(false),
     PUBLIC_GATEWAY_URL: envFields.url().default('http://127.0.0.1:4000'),
@@ -45,6 +46,7 @@ export const envSchema = z
     nats: { url: env.NATS_URL, namespace: env.NATS_NAMESPACE },
     auth: { issuers: trustedIssuersFromEnv(env) as TrustedIssuer[] },
     log: { level: env.LOG_LEVEL },
+    telemetry: telemetryFromEnv(env),
     ingest: {
       publicGatewayUrl: env.PUBLIC_GATEWAY_URL.replace(/\/+$/, ''),
       maxUploadBytes: env.MAX_UPLOAD_BYTES,

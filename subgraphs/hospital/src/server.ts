@@ -2,6 +2,7 @@ import { natsTopology } from '@triage/contracts';
 import { createTokenVerifier, type TokenVerifier } from '@triage/auth';
 import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, ensureStreams, type NatsConnection } from '@triage/nats';
+import { initTelemetry, type Telemetry } from '@triage/telemetry';
 import { createGraphQLService, createServiceMetrics, migrate, type Orm, type RunningService } from '@triage/service-common';
 import { createContextFactory } from './context.js';
 import { createDeidentificationQueue, type DeidentificationQueue } from './deidentify/deidentification.queue.js';
@@ -26,6 +27,7 @@ export interface ServerDeps {
   outboxIntervalMs?: number;
   /** De-identification queue timing; tests shorten it. */
   deidentification?: { pollIntervalMs?: number; retryDelayMs?: (attempts: number) => number };
+  telemetry?: Telemetry;
 }
 
 export interface HospitalServer {
@@ -57,6 +59,9 @@ async function countOutcome(metrics: HospitalMetrics, attempt: Promise<void>): P
 export async function createServer(config: HospitalConfig, deps: ServerDeps = {}): Promise<HospitalServer> {
   const log = deps.log ?? createLogger({ service: 'subgraph-hospital', level: config.log.level }).child({ hospitalId: config.hospital.id });
   const verifier = deps.verifier ?? createTokenVerifier(config.auth.issuers);
+  const telemetry =
+    deps.telemetry ??
+    initTelemetry({ service: 'subgraph-hospital', ...config.telemetry, attributes: { 'triage.hospital.id': config.hospital.id } });
   const topology = natsTopology(config.nats.namespace);
   await ensureHospitalDatabase(config.database.url, log);
   const orm = await createHospitalOrm(config.database.url, { log });
@@ -86,7 +91,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       if (applied.length) log.info({ migrations: applied }, 'applied database migrations');
       nc = await connectNats({ url: config.nats.url, name: `subgraph-hospital-${config.hospital.slug}`, log });
       await ensureStreams(nc, topology);
-      relay = createOutboxRelay({ orm, nc, log, intervalMs: deps.outboxIntervalMs || undefined });
+      relay = createOutboxRelay({ orm, nc, log, intervalMs: deps.outboxIntervalMs || undefined, tracer: telemetry.tracer });
       const connection = nc;
       const store = await openImageStore(nc, topology.buckets.hospitalImages(config.hospital.slug));
       const researchImages = await openImageStore(nc, topology.buckets.research);
@@ -104,6 +109,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         orm,
         log: deidLog,
         maxAttempts: config.deidentification.maxAttempts,
+        tracer: telemetry.tracer,
         ...deps.deidentification,
         run: (jobId) =>
           countOutcome(hospitalMetrics, exportResearchExample(
@@ -130,6 +136,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         port: config.http.port,
         introspection: config.http.introspection,
         metrics,
+        telemetry,
         database: orm,
         context: createContextFactory({
           hospital: config.hospital,
@@ -162,7 +169,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
         },
       });
       // The latest active prediction per study, for the research copies.
-      predictions = await startPredictionConsumer({ nc, orm, topology, hospitalId: config.hospital.id, log: log.child({ component: 'predictions' }) });
+      predictions = await startPredictionConsumer({ nc, orm, topology, hospitalId: config.hospital.id, log: log.child({ component: 'predictions' }), tracer: telemetry.tracer });
       const url = await service.start();
       // Also picks up events left unpublished by a previous run.
       if (deps.outboxIntervalMs !== 0) relay.start();
@@ -178,6 +185,7 @@ export async function createServer(config: HospitalConfig, deps: ServerDeps = {}
       await relay?.stop();
       await nc?.drain().catch(() => undefined);
       await orm.close();
+      await telemetry.shutdown();
     },
   };
 }

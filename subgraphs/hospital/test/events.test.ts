@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { decodeEvent, messageIds, StudyCreatedV1 } from '@triage/contracts';
 import { ensureStreams, jetstreamManager } from '@triage/nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,43 @@ describe('StudyCreated events', () => {
     } finally {
       await ensureStreams(h.nc, h.topology);
     }
+  });
+
+  it('an event the relay publishes after an outage still continues the trace of the request that staged it', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const patient = await h.seed.patient();
+    const jsm = await jetstreamManager(h.nc);
+    await jsm.streams.delete(h.topology.streams.studies);
+    let studyId: string;
+    try {
+      const res = await fetch(h.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${h.tokens.integration}`,
+          traceparent: `00-${traceId}-${callerSpan}-01`,
+        },
+        body: JSON.stringify({
+          query: 'mutation ($h: ID!, $input: CreateStudyInput!) { createStudy(hospitalId: $h, input: $input) { id } }',
+          variables: { h: h.id, input: { patientId: patient.id, accessionNumber: `ACC-TRACE-${callerSpan}` } },
+        }),
+      });
+      studyId = ((await res.json()) as { data: { createStudy: { id: string } } }).data.createStudy.id;
+      const row = await outboxRow(messageIds.studyCreated(studyId));
+      expect(row.publishedAt).toBeNull();
+      expect(row.traceContext?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    } finally {
+      await ensureStreams(h.nc, h.topology);
+    }
+    expect(await h.server.outbox().publishPending()).toBe(1);
+    const msg = (await lastEvent())!;
+    expect(decodeEvent(StudyCreatedV1, msg.data).studyId).toBe(studyId);
+    const [, publishedTrace, publishedParent] = msg.header.get('traceparent').split('-');
+    expect(publishedTrace).toBe(traceId);
+    // The parent is the relay's publish span, not the caller's span.
+    expect(publishedParent).toMatch(/^[0-9a-f]{16}$/);
+    expect(publishedParent).not.toBe(callerSpan);
   });
 
   it('the background relay retries about every interval', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { decodeEvent, encodeEvent, messageIds, PredictionCreatedV1, ResearchLabeledV1 } from '@triage/contracts';
@@ -23,6 +23,7 @@ interface Published {
   msgId: string | undefined;
   raw: string;
   event: ResearchLabeledV1;
+  traceparent: string;
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -54,7 +55,12 @@ describe('research export: recordReview -> de-identified copy in the research bu
     for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
       const msg = await jsm.streams.getMessage(h.topology.streams.research, { seq }).catch(() => null);
       if (!msg || msg.subject !== h.topology.subjects.researchLabeled(h.id)) continue;
-      found.push({ msgId: msg.header.get('Nats-Msg-Id'), raw: msg.string(), event: decodeEvent(ResearchLabeledV1, msg.data) });
+      found.push({
+        msgId: msg.header.get('Nats-Msg-Id'),
+        raw: msg.string(),
+        event: decodeEvent(ResearchLabeledV1, msg.data),
+        traceparent: msg.header.get('traceparent'),
+      });
     }
     return found;
   }
@@ -249,6 +255,30 @@ describe('research export: recordReview -> de-identified copy in the research bu
     const job = await h.server.orm.em.fork().findOneOrFail(DeidentificationJob, { review: reviewId });
     expect(job.status).toBe(DeidentificationJobStatus.DONE);
     expect(job.attempts).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+
+  it("the research copy, made later by the queue, continues the review's trace", async () => {
+    const file = path.join(SAMPLES_DIR, 'PNEUMONIA', 'demo_Mary Stough_5038_1963-06-23_2018-09-07.jpeg');
+    const study = await studyWithImage(h, readSample(file), {
+      patient: { mrn: 'MRN-5038', name: 'Mary Stough', birthDate: '1963-06-23', sex: 'FEMALE' },
+      accessionNumber: 'ACC-STOUGH-TRACE',
+    });
+    const traceId = randomBytes(16).toString('hex');
+    const res = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${h.tokens.doctor}`,
+        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+      },
+      body: JSON.stringify({ query: RECORD, variables: { h: h.id, s: study.id, f: 'NORMAL', n: null } }),
+    });
+    const reviewId = ((await res.json()) as { data: { recordReview: { id: string } } }).data.recordReview.id;
+    const [published] = await exported(reviewId);
+    expect(published!.traceparent.split('-')[1]).toBe(traceId);
+    const lines = logLines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const exportLine = lines.find((l) => l.msg === 'research example exported' && l.exampleId === published!.event.exampleId);
+    expect(exportLine?.trace_id).toBe(traceId);
   }, 90_000);
 
   it('logged nothing that names a patient', () => {

@@ -1,5 +1,5 @@
 import { authEnvShape, trustedIssuersFromEnv, type TrustedIssuer } from '@triage/auth';
-import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+import { envFields, loadEnvOrExit, parseEnv, telemetryEnvShape, telemetryFromEnv, z, type TelemetryConfig } from '@triage/config';
 
 const MB = 1024 * 1024;
 
@@ -17,6 +17,7 @@ export const envSchema = z.object({
   /** First redelivery delay after a transient failure (doubles per delivery, capped at 60 s). */
   NATS_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   ...authEnvShape,
+  ...telemetryEnvShape,
   LOG_LEVEL: envFields.logLevel(),
   GRAPHQL_INTROSPECTION: envFields.boolean(false),
   /** Largest ONNX file POST /models accepts. */
@@ -32,6 +33,7 @@ export interface ResearchConfig {
   auth: { issuers: TrustedIssuer[] };
   models: { maxBytes: number };
   logLevel: ResearchEnv['LOG_LEVEL'];
+  telemetry: TelemetryConfig;
 }
 
 export function configFromEnv(env: ResearchEnv): ResearchConfig {
@@ -47,6 +49,7 @@ export function configFromEnv(env: ResearchEnv): ResearchConfig {
     auth: { issuers: trustedIssuersFromEnv(env) },
     models: { maxBytes: env.MAX_MODEL_BYTES },
     logLevel: env.LOG_LEVEL,
+    telemetry: telemetryFromEnv(env),
   };
 }
 

@@ -3,6 +3,7 @@ import { natsTopology } from '@triage/contracts';
 import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, ensureStreams, type NatsConnection } from '@triage/nats';
 import { createGraphQLService, createServiceMetrics, ensureDatabase, migrate, type Orm } from '@triage/service-common';
+import { initTelemetry, type Telemetry } from '@triage/telemetry';
 import { Counter } from 'prom-client';
 import { NatsResources } from './common/nats-resources.js';
 import { mountResponseTap, type ResponseTap } from './common/response-tap.js';
@@ -24,6 +25,7 @@ export interface ResearchServerDeps {
   verifier?: TokenVerifier;
   /** Tests only: sees every GraphQL and HTTP response body (the suite-wide PHI scan). */
   responseTap?: ResponseTap;
+  telemetry?: Telemetry;
 }
 
 export interface ResearchServer {
@@ -52,6 +54,7 @@ async function ensureOwnDatabase(databaseUrl: string, log: Logger): Promise<void
 export async function createServer(config: ResearchConfig, deps: ResearchServerDeps = {}): Promise<ResearchServer> {
   const log = deps.log ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
   const verifier = deps.verifier ?? createTokenVerifier(config.auth.issuers);
+  const telemetry = deps.telemetry ?? initTelemetry({ service: SERVICE_NAME, ...config.telemetry });
   const topology = natsTopology(config.nats.namespace);
   await ensureOwnDatabase(config.databaseUrl, log);
   const orm = await createResearchOrm(config.databaseUrl);
@@ -72,6 +75,7 @@ export async function createServer(config: ResearchConfig, deps: ResearchServerD
     projection: new LabeledExampleProjection(orm),
     log,
     onOutcome: (consumer, outcome) => events.inc({ consumer, outcome }),
+    tracer: telemetry.tracer,
   });
   let nc: NatsConnection | undefined;
   let stopWatching: (() => Promise<void>) | undefined;
@@ -86,6 +90,7 @@ export async function createServer(config: ResearchConfig, deps: ResearchServerD
     port: config.http.port,
     introspection: config.http.introspection,
     metrics,
+    telemetry,
     database: orm,
     context: createContext(orm.em, { datasets, registry }),
     routes: (app) => {
@@ -139,6 +144,7 @@ export async function createServer(config: ResearchConfig, deps: ResearchServerD
       nats.detach();
       if (nc && !nc.isClosed()) await nc.drain();
       await orm.close();
+      await telemetry.shutdown();
     },
   };
 }

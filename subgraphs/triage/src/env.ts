@@ -1,5 +1,5 @@
 import { authEnvShape, trustedIssuersFromEnv, type TrustedIssuer } from '@triage/auth';
-import { envFields, loadEnvOrExit, parseEnv, z } from '@triage/config';
+import { envFields, loadEnvOrExit, parseEnv, telemetryEnvShape, telemetryFromEnv, z, type TelemetryConfig } from '@triage/config';
 
 export const envSchema = z.object({
   PORT: envFields.port(4002),
@@ -17,6 +17,7 @@ export const envSchema = z.object({
   /** First redelivery delay after a transient failure (doubles per delivery, capped at 60 s). */
   NATS_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   ...authEnvShape,
+  ...telemetryEnvShape,
   LOG_LEVEL: envFields.logLevel(),
   GRAPHQL_INTROSPECTION: envFields.boolean(false),
 });
@@ -29,6 +30,7 @@ export interface TriageConfig {
   nats: { url: string; namespace: string; maxAckPending: number; concurrency: number; retryDelayMs: number };
   auth: { issuers: TrustedIssuer[] };
   logLevel: TriageEnv['LOG_LEVEL'];
+  telemetry: TelemetryConfig;
 }
 
 export function configFromEnv(env: TriageEnv): TriageConfig {
@@ -44,6 +46,7 @@ export function configFromEnv(env: TriageEnv): TriageConfig {
     },
     auth: { issuers: trustedIssuersFromEnv(env) },
     logLevel: env.LOG_LEVEL,
+    telemetry: telemetryFromEnv(env),
   };
 }
 

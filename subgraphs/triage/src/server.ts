@@ -9,6 +9,7 @@ import {
   migrate,
   type Orm,
 } from '@triage/service-common';
+import { initTelemetry, type Telemetry } from '@triage/telemetry';
 import { Counter } from 'prom-client';
 import { createContext } from './context.js';
 import type { TriageConfig } from './env.js';
@@ -22,6 +23,7 @@ export const SERVICE_NAME = 'subgraph-triage';
 
 export interface TriageServerDeps {
   log?: Logger;
+  telemetry?: Telemetry;
 }
 
 export interface TriageServer {
@@ -47,6 +49,7 @@ async function ensureOwnDatabase(databaseUrl: string, log: Logger): Promise<void
 
 export async function createServer(config: TriageConfig, deps: TriageServerDeps = {}): Promise<TriageServer> {
   const log = deps.log ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const telemetry = deps.telemetry ?? initTelemetry({ service: SERVICE_NAME, ...config.telemetry });
   const topology = natsTopology(config.nats.namespace);
   await ensureOwnDatabase(config.databaseUrl, log);
   const orm = await createTriageOrm(config.databaseUrl);
@@ -66,6 +69,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
     log,
     onOutcome: (consumer, outcome) => events.inc({ consumer, outcome }),
     metrics: createTriageMetrics(metrics.registry),
+    tracer: telemetry.tracer,
   });
   let nc: NatsConnection | undefined;
   let listening = false;
@@ -79,6 +83,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
     port: config.http.port,
     introspection: config.http.introspection,
     metrics,
+    telemetry,
     database: orm,
     context: createContext(orm.em),
     readinessChecks: {
@@ -118,6 +123,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
       await consumers.drain();
       if (nc && !nc.isClosed()) await nc.drain();
       await orm.close();
+      await telemetry.shutdown();
     },
   };
 }

@@ -81,7 +81,12 @@ describe('triage consumers', () => {
     await waitFor(async () => (await item(id))?.lastEventSequence === updates[1]!.seq, 'cursor recorded');
     const published = await h.jsm.streams.getMessage(h.topology.streams.triage, { seq: updates[1]!.seq });
     expect(published?.subject).toBe(h.topology.subjects.triageUpdated(hospital));
-    expect(published?.header.get('traceparent')).toBe(traced.get('traceparent'));
+    // The update continues the prediction's trace, as a child of triage's consumer span.
+    const [, traceId, causeSpan] = traced.get('traceparent').split('-');
+    const [, updateTrace, updateParent] = (published?.header.get('traceparent') ?? '').split('-');
+    expect(updateTrace).toBe(traceId);
+    expect(updateParent).toMatch(/^[0-9a-f]{16}$/);
+    expect(updateParent).not.toBe(causeSpan);
   });
 
   it('stores a replayed prediction once and does not move the item again', async () => {

@@ -18,7 +18,7 @@ export enum DeidentificationJobStatus {
 @Index({ name: 'deidentification_job_due_idx', properties: ['status', 'nextAttemptAt'] })
 @Unique({ name: 'deidentification_job_review_id_unique', properties: ['review'] })
 export class DeidentificationJob {
-  [OptionalProps]?: 'id' | 'exampleId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'createdAt' | 'completedAt';
+  [OptionalProps]?: 'id' | 'exampleId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'createdAt' | 'completedAt' | 'traceContext';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -44,6 +44,10 @@ export class DeidentificationJob {
   /** The kind of the last failure (error type and code, never its message: messages can quote data). */
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
+
+  /** `traceparent` / `tracestate` of the review request: the research copy continues its trace. */
+  @Property({ type: 'jsonb', nullable: true })
+  traceContext: Record<string, string> | null = null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
   createdAt: Date = new Date();

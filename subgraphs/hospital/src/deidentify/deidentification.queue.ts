@@ -1,5 +1,6 @@
 import type { Logger } from '@triage/logger';
 import type { Orm } from '@triage/service-common';
+import { deserializeContext, fallbackTracer, withSpan, type Tracer } from '@triage/telemetry';
 import { DeidentificationJob, DeidentificationJobStatus } from './deidentification-job.entity.js';
 import { PermanentExportError } from './research-export.js';
 
@@ -15,6 +16,8 @@ export interface DeidentificationQueueSettings {
   leaseMs?: number;
   /** Delay before attempt n+1 after n failed attempts. */
   retryDelayMs?: (attempts: number) => number;
+  /** Each job runs in a span continuing the trace of the review that committed it. */
+  tracer?: Tracer;
 }
 
 export interface DeidentificationQueue {
@@ -42,21 +45,23 @@ export function createDeidentificationQueue({
   pollIntervalMs = 5_000,
   leaseMs = 10 * 60_000,
   retryDelayMs = defaultRetryDelay,
+  tracer = fallbackTracer('deidentification'),
 }: DeidentificationQueueSettings): DeidentificationQueue {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | null = null;
   let again = false;
 
-  async function claim(): Promise<{ id: string; attempts: number } | null> {
-    const rows = await orm.em.fork().getConnection().execute<{ id: string; attempts: number }[]>(
+  type Claimed = { id: string; attempts: number; trace_context: Record<string, string> | null };
+  async function claim(): Promise<Claimed | null> {
+    const rows = await orm.em.fork().getConnection().execute<Claimed[]>(
       `update "deidentification_job" set "attempts" = "attempts" + 1, "next_attempt_at" = now() + (?::integer * interval '1 millisecond')
         where "id" = (
           select "id" from "deidentification_job"
            where "status" = 'PENDING' and "next_attempt_at" <= now()
            order by "next_attempt_at", "created_at" limit 1
            for update skip locked)
-        returning "id", "attempts"`,
+        returning "id", "attempts", "trace_context"`,
       [leaseMs],
     );
     return rows[0] ?? null;
@@ -85,7 +90,8 @@ export function createDeidentificationQueue({
       const job = await claim();
       if (!job) return;
       try {
-        await run(job.id);
+        const attributes = { 'triage.deidentification.job_id': job.id, 'triage.deidentification.attempt': job.attempts };
+        await withSpan(tracer, 'de-identify', { parent: deserializeContext(job.trace_context), attributes }, () => run(job.id));
       } catch (error) {
         await fail(job, error).catch((e: unknown) => log.error({ err: e }, 'recording a de-identification failure failed'));
       }

@@ -4,6 +4,7 @@ import { Migration20261201000000_image_ingest } from './Migration20261201000000_
 import { Migration20261210000000_review } from './Migration20261210000000_review.js';
 import { Migration20261211000000_deidentification_job } from './Migration20261211000000_deidentification_job.js';
 import { Migration20261212000000_study_prediction } from './Migration20261212000000_study_prediction.js';
+import { Migration20261213000000_trace_context } from './Migration20261213000000_trace_context.js';
 
 /** Committed migrations in the order they apply. Append; never edit an applied one. */
 export const migrations: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261210000000_review', class: Migration20261210000000_review },
   { name: 'Migration20261211000000_deidentification_job', class: Migration20261211000000_deidentification_job },
   { name: 'Migration20261212000000_study_prediction', class: Migration20261212000000_study_prediction },
+  { name: 'Migration20261213000000_trace_context', class: Migration20261213000000_trace_context },
 ];

@@ -7,7 +7,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mik
 @Entity({ tableName: 'outbox_event' })
 @Index({ name: 'outbox_event_unpublished_idx', properties: ['publishedAt', 'createdAt'] })
 export class OutboxEvent {
-  [OptionalProps]?: 'id' | 'createdAt' | 'publishedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'publishedAt' | 'traceContext';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -21,6 +21,10 @@ export class OutboxEvent {
 
   @Property({ type: 'jsonb' })
   payload!: Record<string, unknown>;
+
+  /** `traceparent` / `tracestate` of the request that staged the event (ids only, no data). */
+  @Property({ type: 'jsonb', nullable: true })
+  traceContext: Record<string, string> | null = null;
 
   @Property({ type: 'datetime', onCreate: () => new Date() })
   createdAt: Date = new Date();

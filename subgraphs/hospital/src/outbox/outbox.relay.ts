@@ -2,6 +2,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@triage/logger';
 import type { NatsConnection } from '@triage/nats';
 import type { Orm } from '@triage/service-common';
+import { deserializeContext, fallbackTracer, natsTraceHeaders, SpanKind, withSpan, type Tracer } from '@triage/telemetry';
 import { OutboxEvent } from './outbox-event.entity.js';
 
 export interface OutboxRelaySettings {
@@ -15,6 +16,7 @@ export interface OutboxRelaySettings {
   publishTimeoutMs?: number;
   /** Shorter wait for `publishNow`, which a request awaits: a NATS outage must not stall writes. */
   immediateTimeoutMs?: number;
+  tracer?: Tracer;
 }
 
 export interface OutboxRelay {
@@ -42,6 +44,7 @@ export function createOutboxRelay({
   batchSize = 100,
   publishTimeoutMs = 5_000,
   immediateTimeoutMs = 2_000,
+  tracer = fallbackTracer('outbox'),
 }: OutboxRelaySettings): OutboxRelay {
   const js: JetStreamClient = jetstream(nc);
   const encoder = new TextEncoder();
@@ -52,10 +55,16 @@ export function createOutboxRelay({
   let failing = false;
 
   async function publish(
-    event: Pick<OutboxEvent, 'id' | 'subject' | 'msgId' | 'payload'>,
+    event: Pick<OutboxEvent, 'id' | 'subject' | 'msgId' | 'payload' | 'traceContext'>,
     timeout = publishTimeoutMs,
   ): Promise<void> {
-    await js.publish(event.subject, encoder.encode(JSON.stringify(event.payload)), { msgID: event.msgId, timeout });
+    // A producer span in the trace the event was staged in; its context travels in the headers.
+    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': event.subject };
+    const parent = deserializeContext(event.traceContext);
+    await withSpan(tracer, 'outbox publish', { kind: SpanKind.PRODUCER, parent, attributes }, async () => {
+      const headers = natsTraceHeaders();
+      await js.publish(event.subject, encoder.encode(JSON.stringify(event.payload)), { msgID: event.msgId, timeout, headers });
+    });
     await orm.em.fork().nativeUpdate(OutboxEvent, { id: event.id, publishedAt: null }, { publishedAt: new Date() });
   }
 

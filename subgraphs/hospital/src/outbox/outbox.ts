@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { serializeContext } from '@triage/telemetry';
 import { OutboxEvent } from './outbox-event.entity.js';
 
 export interface OutgoingEvent {
@@ -18,6 +19,8 @@ export function enqueueEvent(em: EntityManager, event: OutgoingEvent): OutboxEve
     subject: event.subject,
     msgId: event.msgId,
     payload: event.payload as Record<string, unknown>,
+    // The event continues the trace it was caused in, even when the relay publishes it later.
+    traceContext: serializeContext(),
   });
   em.persist(row);
   return row;

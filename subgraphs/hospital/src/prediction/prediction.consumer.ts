@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { PredictionCreatedV1, type NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
+import type { Tracer } from '@triage/telemetry';
 import {
   DurableConsumerRunner,
   ensureDurableConsumer,
@@ -74,6 +75,7 @@ export async function startPredictionConsumer(settings: {
   hospitalId: string;
   log: Logger;
   retryDelayMs?: number;
+  tracer?: Tracer;
 }): Promise<PredictionConsumer> {
   const { nc, orm, topology, hospitalId, log } = settings;
   const spec = predictionConsumerSpec(topology, hospitalId);
@@ -86,7 +88,12 @@ export async function startPredictionConsumer(settings: {
       const outcome = await recordPrediction(orm, hospitalId, parsePayload(PredictionCreatedV1, msg.data), msg.seq);
       counts[outcome] += 1;
     },
-    { log, retryDelayMs: settings.retryDelayMs ?? 1_000, termWithReason: serverSupportsTermReason(nc.info?.version) },
+    {
+      log,
+      retryDelayMs: settings.retryDelayMs ?? 1_000,
+      termWithReason: serverSupportsTermReason(nc.info?.version),
+      tracer: settings.tracer,
+    },
   );
   runner.start();
   return { counts, drain: () => runner.drain() };

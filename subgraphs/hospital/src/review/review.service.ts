@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound, type Principal } from '@triage/auth';
 import { messageIds, StudyReviewedV1, type NatsTopology } from '@triage/contracts';
 import { requireUuid } from '../common/validation.js';
+import { serializeContext } from '@triage/telemetry';
 import { DeidentificationJob } from '../deidentify/deidentification-job.entity.js';
 import { enqueueEvent } from '../outbox/outbox.js';
 import type { OutboxRelay } from '../outbox/outbox.relay.js';
@@ -95,7 +96,7 @@ export class ReviewService {
       });
       study.status = StudyStatus.REVIEWED;
       // The research copy is made after the commit, by the queue; the job commits with the review so it cannot be lost.
-      em.create(DeidentificationJob, { review: created });
+      em.create(DeidentificationJob, { review: created, traceContext: serializeContext() });
       const outboxEvent = enqueueEvent(em as EntityManager, {
         subject: this.deps.topology.subjects.studyReviewed(this.deps.hospitalId),
         msgId: messageIds.studyReviewed(created.id),

@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { hospitalIdFromSubject, ResearchLabeledV1, type NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
+import type { Tracer } from '@triage/telemetry';
 import type { NatsConnection } from '@triage/nats';
 import type { LabeledExampleProjection } from '../labeled-example/labeled-example.projection.js';
 import {
@@ -70,6 +71,7 @@ export class ResearchConsumers {
       projection: LabeledExampleProjection;
       log: Logger;
       onOutcome?: (consumer: string, outcome: MessageOutcome) => void;
+      tracer?: Tracer;
     },
   ) {}
 
@@ -96,6 +98,7 @@ export class ResearchConsumers {
         {
           log,
           retryDelayMs: this.settings.retryDelayMs,
+          tracer: this.settings.tracer,
           // nats-server 2.9 ignores `+TERM <reason>` (the message would come back): bare term there.
           termWithReason: serverSupportsTermReason(nc.info?.version),
           onOutcome: (outcome: MessageOutcome) => {

@@ -7,6 +7,7 @@ import {
   type NatsTopology,
 } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
+import type { Tracer } from '@triage/telemetry';
 import type { NatsConnection } from '@triage/nats';
 import type { z } from 'zod';
 import {
@@ -111,6 +112,7 @@ export class TriageConsumers {
       log: Logger;
       onOutcome?: (consumer: string, outcome: MessageOutcome) => void;
       metrics?: TriageMetrics;
+      tracer?: Tracer;
     },
   ) {}
 
@@ -131,6 +133,7 @@ export class TriageConsumers {
       termWithReason: serverSupportsTermReason(nc.info?.version),
       concurrency: Math.min(this.settings.concurrency ?? 1, this.settings.maxAckPending),
       partitionKey: studyPartitionKey,
+      tracer: this.settings.tracer,
       onOutcome: (outcome: MessageOutcome) => {
         this.stats[kind][outcome] += 1;
         this.settings.onOutcome?.(specs[kind].durable, outcome);
@@ -175,6 +178,10 @@ export class TriageConsumers {
           const result = await projection.applyPredictionCreated(event);
           await publisher.announce(result, 'predictions', msg);
           this.settings.metrics?.predictionProjected(event, result);
+          log.debug(
+            { hospitalId: event.hospitalId, studyId: event.studyId, modelVersion: event.modelVersion, status: result.item?.status, changed: result.changed },
+            'prediction projected onto the worklist',
+          );
         },
         options('predictions'),
       ),

@@ -1,6 +1,6 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { encodeEvent, TriageUpdatedV1, type NatsTopology } from '@triage/contracts';
+import { natsTraceHeaders } from '@triage/telemetry';
 import type { ProjectionResult, TriageProjection } from './triage-projection.js';
 
 export type TriageSource = 'studies' | 'predictions';
@@ -11,8 +11,6 @@ export type TriageSource = 'studies' | 'predictions';
  */
 export const triageUpdateMessageId = (hospitalId: string, studyId: string, source: TriageSource, sequence: number) =>
   `triage:${hospitalId}:${studyId}:${source}:${sequence}`;
-
-const TRACE_HEADERS = ['traceparent', 'tracestate'];
 
 /**
  * Publishes TriageUpdatedV1 after the database commit. A redelivered source message publishes
@@ -39,11 +37,8 @@ export class TriageUpdatePublisher {
       modelVersion: item.modelVersion,
       occurredAt: item.updatedAt.toISOString(),
     };
-    const headers = natsHeaders();
-    for (const name of TRACE_HEADERS) {
-      const value = cause.headers?.get(name);
-      if (value) headers.set(name, value);
-    }
+    // Continues the cause's trace: the active span is the consumer's, a child of the cause's context.
+    const headers = natsTraceHeaders();
     const ack = await this.js.publish(this.topology.subjects.triageUpdated(item.hospitalId), encodeEvent(TriageUpdatedV1, event), {
       msgID: triageUpdateMessageId(item.hospitalId, item.studyId, source, cause.seq),
       headers,
