@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createLogger } from '@triage/logger';
+import { createLogger, type Logger } from '@triage/logger';
 import { committedModel, publishModel } from '@triage/model';
 import { connectNats } from '@triage/nats';
 import { createWorker, onnxModelLoader, parseWorkerConfig, type Worker } from '@triage/inference-worker';
 import { TEST_NATS_URL } from '@triage/testing';
-import { Platform } from '../../../gateway/test/support/platform.js';
+import { Platform, type PlatformOptions } from '../../../gateway/test/support/platform.js';
 import { tinyModel } from '../../../inference-worker/test/support/harness.js';
 
 export { Platform };
@@ -26,21 +26,33 @@ export class Pipeline {
   model!: { bytes: Uint8Array; version: string };
   constructor(readonly platform: Platform) {}
 
-  /** `workerPort`: a fixed port for the worker's HTTP endpoints, for a gateway configured with WORKER_URLS. */
-  static async start(gatewayEnv: Record<string, string> = {}, options: { workerPort?: number } = {}): Promise<Pipeline> {
-    const pipeline = new Pipeline(await Platform.start(undefined, { gatewayEnv }));
-    await pipeline.boot(options.workerPort ?? 0);
+  /**
+   * `workerPort`: a fixed port for the worker's HTTP endpoints, for a gateway configured with WORKER_URLS;
+   * `logs`, `workerLog`: loggers per service; `serviceEnv`: environment of every service (OTEL_*).
+   */
+  static async start(
+    gatewayEnv: Record<string, string> = {},
+    options: Pick<PlatformOptions, 'logs' | 'serviceEnv'> & { workerPort?: number; workerLog?: Logger } = {},
+  ): Promise<Pipeline> {
+    const pipeline = new Pipeline(await Platform.start(undefined, { gatewayEnv, logs: options.logs, serviceEnv: options.serviceEnv }));
+    await pipeline.boot(options.workerPort ?? 0, options.workerLog, options.serviceEnv);
     return pipeline;
   }
 
-  private async boot(workerPort: number) {
+  private async boot(workerPort: number, workerLog?: Logger, serviceEnv: Record<string, string> = {}) {
     this.model = await shippedOrTinyModel();
     const nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-model' });
     await publishModel(nc, this.platform.topology, this.model.bytes);
     await nc.close();
     this.worker = createWorker(
-      parseWorkerConfig({ PORT: String(workerPort), NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: this.platform.ns, WORKER_ACK_WAIT_MS: '5000' }),
-      { log: createLogger({ service: 'e2e-worker', level: 'silent' }), loadModel: onnxModelLoader(1) },
+      parseWorkerConfig({
+        PORT: String(workerPort),
+        NATS_URL: TEST_NATS_URL,
+        NATS_NAMESPACE: this.platform.ns,
+        WORKER_ACK_WAIT_MS: '5000',
+        ...serviceEnv,
+      }),
+      { log: workerLog ?? createLogger({ service: 'e2e-worker', level: 'silent' }), loadModel: onnxModelLoader(1) },
     );
     await this.worker.start();
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { natsTopology, type NatsTopology } from '@triage/contracts';
-import { createLogger } from '@triage/logger';
+import { createLogger, type Logger } from '@triage/logger';
 import { connectNats, destroyNamespace, type NatsConnection } from '@triage/nats';
 import {
   createTestDatabase,
@@ -26,6 +26,14 @@ import { SUPERGRAPH_PATH } from '../../src/supergraph/compose.js';
 
 export const DEMO_PASSWORD = 'demo-password-for-tests';
 const silent = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** Per-service loggers (tests that read the logs) and environment every service gets (OTEL_*). */
+export interface PlatformOptions {
+  gatewayEnv?: Record<string, string>;
+  inProcessGateway?: boolean;
+  logs?: Partial<Record<'gateway' | 'directory' | 'hospital' | 'triage', Logger>>;
+  serviceEnv?: Record<string, string>;
+}
 
 export interface PlatformHospital {
   id: string;
@@ -57,12 +65,15 @@ export class Platform {
   readonly replicas: Gateway[] = [];
   nc!: NatsConnection;
   private directoryEnv: Record<string, string> = {};
+  private options: PlatformOptions = {};
+  private logOf = (service: keyof NonNullable<PlatformOptions['logs']>): Logger => this.options.logs?.[service] ?? silent;
 
   static async start(
     hospitals = [{ slug: 'st-marys', name: "St. Mary's" }, { slug: 'general', name: 'General' }],
-    options: { gatewayEnv?: Record<string, string>; inProcessGateway?: boolean } = {},
+    options: PlatformOptions = {},
   ) {
     const platform = new Platform();
+    platform.options = options;
     await platform.boot(hospitals, options);
     return platform;
   }
@@ -77,7 +88,7 @@ export class Platform {
     return { AUTH_ISSUER: this.directoryUrl, AUTH_JWKS_URL: `${this.directoryUrl}/.well-known/jwks.json` };
   }
 
-  private async boot(hospitals: { slug: string; name: string }[], options: { gatewayEnv?: Record<string, string>; inProcessGateway?: boolean }) {
+  private async boot(hospitals: { slug: string; name: string }[], options: PlatformOptions) {
     this.nc = await connectNats({ url: TEST_NATS_URL, name: 'platform-test' });
     const directoryPort = await freePort();
     this.directoryUrl = `http://127.0.0.1:${directoryPort}`;
@@ -88,8 +99,9 @@ export class Platform {
       NATS_URL: TEST_NATS_URL,
       NATS_NAMESPACE: this.ns,
       LOG_LEVEL: 'silent',
+      ...options.serviceEnv,
     };
-    this.directory = await createDirectory(parseDirectoryConfig(this.directoryEnv), { log: silent });
+    this.directory = await createDirectory(parseDirectoryConfig(this.directoryEnv), { log: this.logOf('directory') });
     await this.directory.start();
 
     const planned = await Promise.all(
@@ -115,8 +127,9 @@ export class Platform {
         NATS_NAMESPACE: this.ns,
         LOG_LEVEL: 'silent',
         ...this.authEnv,
+        ...options.serviceEnv,
       }),
-      { log: silent },
+      { log: this.logOf('triage') },
     );
     await this.triage.start();
 
@@ -133,10 +146,11 @@ export class Platform {
       QUERY_MAX_DEPTH: '10',
       QUERY_MAX_COST: '5000',
       ...this.authEnv,
+      ...options.serviceEnv,
       ...options.gatewayEnv,
     };
     if (options.inProcessGateway === false) return;
-    this.gateway = createGateway(parseGatewayConfig(this.gatewayEnv), { log: silent, supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8') });
+    this.gateway = createGateway(parseGatewayConfig(this.gatewayEnv), { log: this.logOf('gateway'), supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8') });
     this.gatewayUrl = await this.gateway.start();
   }
 
@@ -163,8 +177,9 @@ export class Platform {
         NATS_NAMESPACE: this.ns,
         LOG_LEVEL: 'silent',
         ...this.authEnv,
+        ...this.options.serviceEnv,
       }),
-      { log: silent },
+      { log: this.logOf('hospital') },
     );
     const url = await server.start();
     return { id, slug, name, url, server, database };
