@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent, PredictionCreatedV1 } from '@triage/contracts';
 import { connectNats, type NatsConnection } from '@triage/nats';
 import { createServer as createResearch, parseConfig as parseResearchConfig, type ResearchServer } from '@triage/subgraph-research';
-import { createTestDatabase, dropTestDatabase, eventually, freePort, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
+import { createTestDatabase, dropTestDatabase, eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
 import { createLogger } from '@triage/logger';
 import sharp from 'sharp';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
@@ -28,6 +28,8 @@ describe('research loop', () => {
   let researchDb: string;
   let nc: NatsConnection;
   const predictions: PredictionCreatedV1[] = [];
+  /** Every response of the research service, scanned for the seeded and test-created patients. */
+  const phi = new PhiScanner();
 
   beforeAll(async () => {
     const researchPort = await freePort();
@@ -43,7 +45,10 @@ describe('research loop', () => {
         LOG_LEVEL: 'silent',
         ...p.authEnv,
       }),
-      { log: createLogger({ service: 'e2e-research', level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' }) },
+      {
+        log: createLogger({ service: 'e2e-research', level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' }),
+        responseTap: ({ method, path: route, status, body }) => phi.scan(body, `${method} ${route} ${status}`),
+      },
     );
     await research.start();
     nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-research-loop' });
@@ -96,6 +101,22 @@ describe('research loop', () => {
     // Nothing the hospitals know about the patients reaches research: names, MRNs, birth dates, notes.
     for (const phi of ['E2E Patient', 'E2E-', '2016-03-04', 'notes']) expect(everything).not.toContain(phi);
 
+    // Each example carries the prediction the doctor saw (the hospital recorded it), so agreement is measured.
+    const agreement = await p.query(
+      'query A($v: String) { modelAgreement(modelVersion: $v) { modelVersion n positives negatives auc sensitivity specificity } }',
+      { v: pipeline.model.version },
+      researcher,
+    );
+    expect(agreement.errors).toBeUndefined();
+    const expectedPositives = studies.filter((s) => s.finding === 'PNEUMONIA').length;
+    expect(agreement.data!.modelAgreement).toEqual([
+      expect.objectContaining({ modelVersion: pipeline.model.version, n: 20, positives: expectedPositives, negatives: 20 - expectedPositives }),
+    ]);
+    const shown = new Map(predictions.filter((x) => !x.shadow).map((x) => [x.studyId, x]));
+    const expectedSensitivity =
+      studies.filter((s) => s.finding === 'PNEUMONIA' && shown.get(s.id)?.label === 'pneumonia').length / expectedPositives;
+    expect(agreement.data!.modelAgreement[0].sensitivity).toBeCloseTo(expectedSensitivity, 10);
+
     // Freeze and export the snapshot, then train one short run on PneumoniaMNIST + the export.
     const frozen = await p.query('mutation { freezeDataset(name: "e2e loop") { id exampleCount contentHash } }', {}, researcher);
     expect(frozen.errors).toBeUndefined();
@@ -141,5 +162,9 @@ describe('research loop', () => {
       return scored.modelVersion === version ? scored : undefined;
     }, 60_000, 'a prediction by the new model');
     expect(next.modelVersion).toBe(version);
+
+    // The suite-wide PHI scan saw every answer of the research service above, the download included.
+    expect(phi.scanned).toBeGreaterThan(5);
+    expect(phi.hits).toEqual([]);
   });
 });
