@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@triage/logger';
-import { createServer as createResearch, parseConfig as parseResearchConfig, type ResearchServer } from '@triage/subgraph-research';
+import {
+  createServer as createResearch,
+  parseConfig as parseResearchConfig,
+  type ResearchServer,
+} from '@triage/subgraph-research';
 import { createTestDatabase, dropTestDatabase, eventually, freePort, TEST_NATS_URL } from '@triage/testing';
 import { FeedClient, FEED } from '../../gateway/test/support/feed-client.js';
 import { parsePrometheusText, type PrometheusText } from '../../gateway/src/ops/prometheus-text.js';
@@ -69,137 +73,227 @@ describe('metrics of every service during a pipeline run', () => {
     return Object.fromEntries(entries);
   }
 
-  it('finds the pipeline, gateway, subscription, database and process metrics moving', { timeout: 300_000 }, async () => {
-    const p = pipeline.platform;
-    const hospitalId = (slug: string) => p.hospital(slug).id;
-    const techs = Object.fromEntries(await Promise.all(SLUGS.map(async (s) => [s, await p.login(`tech.${s}@demo.local`)] as const)));
-    // The worker reads its consumer and the DLQ every 2 s: wait for the first reading.
-    await eventually(async () => ((await scrapeAll()).worker!.has('inference_dead_letter_messages') ? true : undefined), 15_000, 'worker gauges');
+  it(
+    'finds the pipeline, gateway, subscription, database and process metrics moving',
+    { timeout: 300_000 },
+    async () => {
+      const p = pipeline.platform;
+      const hospitalId = (slug: string) => p.hospital(slug).id;
+      const techs = Object.fromEntries(
+        await Promise.all(SLUGS.map(async (s) => [s, await p.login(`tech.${s}@demo.local`)] as const)),
+      );
+      // The worker reads its consumer and the DLQ every 2 s: wait for the first reading.
+      await eventually(
+        async () => ((await scrapeAll()).worker!.has('inference_dead_letter_messages') ? true : undefined),
+        15_000,
+        'worker gauges',
+      );
 
-    const before = await scrapeAll();
-    for (const [name, text] of Object.entries(before)) {
-      expect(text.series('process_cpu_seconds_total', { service: targets[name]!.service }), `${name} service label`).toHaveLength(1);
-    }
-
-    // Logging in during the run moves the directory's (and the gateway's) counters.
-    const doctor = await p.login('doctor@demo.local');
-    feed = new FeedClient(p.gatewayUrl, doctor).subscribe(FEED, {});
-    await eventually(async () => ((await scrapeAll()).gateway!.sum('gateway_subscriptions_active', { field: 'triageFeed' }) === 1 ? true : undefined), 10_000, 'the subscription to be counted');
-
-    const samples = sampleFiles();
-    const uploads: { slug: string; studyId: string }[] = [];
-    for (let i = 0; i < N; i++) {
-      const slug = SLUGS[i % SLUGS.length]!;
-      const answer = await uploadThroughGateway(p, slug, techs[slug]!, new Uint8Array(readFileSync(samples[i]!)));
-      expect(answer.status).toBe(201);
-      uploads.push({ slug, studyId: answer.studyId });
-    }
-
-    // During the run: every upload is counted as stored the moment the PUT answers.
-    const during = await scrapeAll();
-    for (const slug of SLUGS) {
-      const stored = { route: 'upload', outcome: 'stored' };
-      expect(during[slug]!.sum('ingest_images_total', stored) - before[slug]!.sum('ingest_images_total', stored), slug).toBe(PER_HOSPITAL);
-      expect(during[slug]!.sum('ingest_body_bytes_read_total')).toBeGreaterThan(before[slug]!.sum('ingest_body_bytes_read_total'));
-    }
-
-    const stored = 'triage_predictions_stored_total';
-    const afterPredictions = await eventually(async () => {
-      const now = await scrapeAll();
-      return now.triage!.sum(stored) - before.triage!.sum(stored) === N ? now : undefined;
-    }, 90_000, `${N} predictions stored`);
-    await feed.until(() => feed!.events.length >= N, `${N} feed events`, 30_000);
-
-    // One review: the doctor reads the first study, then records a finding on it.
-    const reviewed = uploads[0]!;
-    const study = await p.query<{ study: { prediction: { label: string; modelVersion: string } } }>(
-      'query S($h: ID!, $id: ID!) { study(hospitalId: $h, id: $id) { prediction { label modelVersion } } }',
-      { h: hospitalId(reviewed.slug), id: reviewed.studyId },
-      doctor,
-    );
-    const prediction = study.data!.study.prediction;
-    const review = await p.query(
-      'mutation R($h: ID!, $s: ID!) { recordReview(hospitalId: $h, studyId: $s, finding: PNEUMONIA, notes: "metrics e2e") { id } }',
-      { h: hospitalId(reviewed.slug), s: reviewed.studyId },
-      doctor,
-    );
-    expect(review.errors).toBeUndefined();
-    const after = await eventually(async () => {
-      const now = await scrapeAll();
-      const deidentified = now[reviewed.slug]!.sum('hospital_deidentified_total') - before[reviewed.slug]!.sum('hospital_deidentified_total');
-      const agreement = now.triage!.sum('triage_review_agreement_total') - before.triage!.sum('triage_review_agreement_total');
-      const indexed = now.research!.sum('research_events_total', { outcome: 'ack' }) - before.research!.sum('research_events_total', { outcome: 'ack' });
-      const outboxEmpty = SLUGS.every((s) => now[s]!.sum('hospital_outbox_pending_events') === 0);
-      return deidentified === 1 && agreement === 1 && indexed >= 1 && outboxEmpty ? now : undefined;
-    }, 120_000, 'the review to be counted, de-identified and indexed');
-
-    const delta = (name: string, target: string, metric: string, labels: Record<string, string> = {}) =>
-      ({ name, value: after[target]!.sum(metric, labels) - before[target]!.sum(metric, labels) });
-    const expectDelta = (target: string, metric: string, labels: Record<string, string>, expected: number) =>
-      expect(delta(target, target, metric, labels), `${target} ${metric} ${JSON.stringify(labels)}`).toEqual({ name: target, value: expected });
-
-    // Stage 1 and 2, per hospital: uploaded == predicted == N / hospitals.
-    for (const slug of SLUGS) {
-      const id = hospitalId(slug);
-      expectDelta(slug, 'ingest_images_total', { outcome: 'stored' }, PER_HOSPITAL);
-      expectDelta('triage', stored, { hospital_id: id, model_version: pipeline.model.version }, PER_HOSPITAL);
-      expectDelta('triage', 'triage_end_to_end_seconds_count', { hospital_id: id }, PER_HOSPITAL);
-      expect(after[slug]!.series('hospital_info', { hospital_id: id }).map((s) => s.value)).toEqual([1]);
-      expectDelta(slug, 'hospital_reviews_recorded_total', {}, slug === reviewed.slug ? 1 : 0);
-      expectDelta(slug, 'hospital_deidentification_failures_total', {}, 0);
-    }
-    expect(afterPredictions.triage!.sum(stored)).toBe(after.triage!.sum(stored));
-    // The end-to-end latency is real time: positive and under the test's own wait.
-    const e2eSum = after.triage!.sum('triage_end_to_end_seconds_sum') - before.triage!.sum('triage_end_to_end_seconds_sum');
-    expect(e2eSum).toBeGreaterThan(0);
-    expect(e2eSum / N).toBeLessThan(90);
-    // Stage 3: the finding, and how it compares with the model.
-    expectDelta(reviewed.slug, 'hospital_reviews_recorded_total', { finding: 'pneumonia' }, 1);
-    expectDelta('triage', 'triage_review_agreement_total', {
-      model_version: prediction.modelVersion,
-      agreement: prediction.label === 'PNEUMONIA' ? 'agree' : 'disagree',
-    }, 1);
-    expectDelta('triage', 'triage_events_total', { consumer: 'triage-predictions', outcome: 'ack' }, N);
-    expect(delta('triage', 'triage', 'triage_events_total', { consumer: 'triage-studies', outcome: 'ack' }).value).toBeGreaterThanOrEqual(N + 1);
-
-    // The worker: scored, batched, timed, risk distribution; nothing dead-lettered.
-    const active = { model_version: pipeline.model.version, role: 'active' };
-    expectDelta('worker', 'inference_studies_processed_total', active, N);
-    expectDelta('worker', 'inference_prediction_risk_count', active, N);
-    expectDelta('worker', 'inference_queue_seconds_count', {}, N);
-    expectDelta('worker', 'inference_preprocess_seconds_count', {}, N);
-    expectDelta('worker', 'inference_batch_size_sum', {}, N);
-    expect(delta('worker', 'worker', 'inference_model_seconds_count', { model_version: pipeline.model.version }).value).toBeGreaterThanOrEqual(1);
-    expectDelta('worker', 'inference_failures_total', {}, 0);
-    expect(after.worker!.max('inference_dead_letter_messages')).toBe(0);
-    expect(after.worker!.max('inference_consumer_pending_messages')).toBeGreaterThanOrEqual(0);
-    expect(after.worker!.has('inference_consumer_ack_pending_messages')).toBe(true);
-
-    // The gateway: operations, HTTP, per-hospital subgraph fetches, the live feed.
-    expectDelta('gateway', 'graphql_operations_total', { operation: 'U', outcome: 'ok' }, N);
-    expectDelta('gateway', 'graphql_operation_duration_seconds_count', { operation: 'U' }, N);
-    expectDelta('gateway', 'http_requests_total', { route: '/uploads/:hospitalId/:token', method: 'PUT', status: '201' }, N);
-    for (const slug of SLUGS) {
-      expect(delta('gateway', 'gateway', 'gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'hospital', hospital: slug }).value).toBeGreaterThanOrEqual(PER_HOSPITAL);
-    }
-    expect(after.gateway!.sum('gateway_subscriptions_active', { field: 'triageFeed' })).toBe(1);
-    expect(delta('gateway', 'gateway', 'gateway_subscription_deliveries_total', {}).value).toBeGreaterThanOrEqual(N);
-    expect(delta('gateway', 'gateway', 'gateway_subscription_events_total', { source: 'live' }).value).toBeGreaterThanOrEqual(N);
-
-    // Subgraphs count their own GraphQL traffic; every service's process is alive and working.
-    for (const name of ['directory', 'triage', ...SLUGS]) {
-      expect(delta(name, name, 'graphql_operations_total', {}).value, name).toBeGreaterThan(0);
-      expect(delta(name, name, 'http_requests_total', {}).value, name).toBeGreaterThan(0);
-    }
-    for (const name of Object.keys(targets)) {
-      expect(delta(name, name, 'process_cpu_seconds_total', {}).value, name).toBeGreaterThan(0);
-    }
-    // Database pool use, in every service with a database.
-    for (const name of ['directory', 'triage', 'research', ...SLUGS]) {
-      expect(after[name]!.max('db_pool_connections_max'), name).toBe(10);
-      for (const gauge of ['db_pool_connections_used', 'db_pool_connections_free', 'db_pool_acquires_pending']) {
-        expect(after[name]!.max(gauge), `${name} ${gauge}`).toBeGreaterThanOrEqual(0);
+      const before = await scrapeAll();
+      for (const [name, text] of Object.entries(before)) {
+        expect(
+          text.series('process_cpu_seconds_total', { service: targets[name]!.service }),
+          `${name} service label`,
+        ).toHaveLength(1);
       }
-    }
-  });
+
+      // Logging in during the run moves the directory's (and the gateway's) counters.
+      const doctor = await p.login('doctor@demo.local');
+      feed = new FeedClient(p.gatewayUrl, doctor).subscribe(FEED, {});
+      await eventually(
+        async () =>
+          (await scrapeAll()).gateway!.sum('gateway_subscriptions_active', { field: 'triageFeed' }) === 1
+            ? true
+            : undefined,
+        10_000,
+        'the subscription to be counted',
+      );
+
+      const samples = sampleFiles();
+      const uploads: { slug: string; studyId: string }[] = [];
+      for (let i = 0; i < N; i++) {
+        const slug = SLUGS[i % SLUGS.length]!;
+        const answer = await uploadThroughGateway(
+          p,
+          slug,
+          techs[slug]!,
+          new Uint8Array(readFileSync(samples[i]!)),
+        );
+        expect(answer.status).toBe(201);
+        uploads.push({ slug, studyId: answer.studyId });
+      }
+
+      // During the run: every upload is counted as stored the moment the PUT answers.
+      const during = await scrapeAll();
+      for (const slug of SLUGS) {
+        const stored = { route: 'upload', outcome: 'stored' };
+        expect(
+          during[slug]!.sum('ingest_images_total', stored) - before[slug]!.sum('ingest_images_total', stored),
+          slug,
+        ).toBe(PER_HOSPITAL);
+        expect(during[slug]!.sum('ingest_body_bytes_read_total')).toBeGreaterThan(
+          before[slug]!.sum('ingest_body_bytes_read_total'),
+        );
+      }
+
+      const stored = 'triage_predictions_stored_total';
+      const afterPredictions = await eventually(
+        async () => {
+          const now = await scrapeAll();
+          return now.triage!.sum(stored) - before.triage!.sum(stored) === N ? now : undefined;
+        },
+        90_000,
+        `${N} predictions stored`,
+      );
+      await feed.until(() => feed!.events.length >= N, `${N} feed events`, 30_000);
+
+      // One review: the doctor reads the first study, then records a finding on it.
+      const reviewed = uploads[0]!;
+      const study = await p.query<{ study: { prediction: { label: string; modelVersion: string } } }>(
+        'query S($h: ID!, $id: ID!) { study(hospitalId: $h, id: $id) { prediction { label modelVersion } } }',
+        { h: hospitalId(reviewed.slug), id: reviewed.studyId },
+        doctor,
+      );
+      const prediction = study.data!.study.prediction;
+      const review = await p.query(
+        'mutation R($h: ID!, $s: ID!) { recordReview(hospitalId: $h, studyId: $s, finding: PNEUMONIA, notes: "metrics e2e") { id } }',
+        { h: hospitalId(reviewed.slug), s: reviewed.studyId },
+        doctor,
+      );
+      expect(review.errors).toBeUndefined();
+      const after = await eventually(
+        async () => {
+          const now = await scrapeAll();
+          const deidentified =
+            now[reviewed.slug]!.sum('hospital_deidentified_total') -
+            before[reviewed.slug]!.sum('hospital_deidentified_total');
+          const agreement =
+            now.triage!.sum('triage_review_agreement_total') -
+            before.triage!.sum('triage_review_agreement_total');
+          const indexed =
+            now.research!.sum('research_events_total', { outcome: 'ack' }) -
+            before.research!.sum('research_events_total', { outcome: 'ack' });
+          const outboxEmpty = SLUGS.every((s) => now[s]!.sum('hospital_outbox_pending_events') === 0);
+          return deidentified === 1 && agreement === 1 && indexed >= 1 && outboxEmpty ? now : undefined;
+        },
+        120_000,
+        'the review to be counted, de-identified and indexed',
+      );
+
+      const delta = (name: string, target: string, metric: string, labels: Record<string, string> = {}) => ({
+        name,
+        value: after[target]!.sum(metric, labels) - before[target]!.sum(metric, labels),
+      });
+      const expectDelta = (
+        target: string,
+        metric: string,
+        labels: Record<string, string>,
+        expected: number,
+      ) =>
+        expect(
+          delta(target, target, metric, labels),
+          `${target} ${metric} ${JSON.stringify(labels)}`,
+        ).toEqual({ name: target, value: expected });
+
+      // Stage 1 and 2, per hospital: uploaded == predicted == N / hospitals.
+      for (const slug of SLUGS) {
+        const id = hospitalId(slug);
+        expectDelta(slug, 'ingest_images_total', { outcome: 'stored' }, PER_HOSPITAL);
+        expectDelta(
+          'triage',
+          stored,
+          { hospital_id: id, model_version: pipeline.model.version },
+          PER_HOSPITAL,
+        );
+        expectDelta('triage', 'triage_end_to_end_seconds_count', { hospital_id: id }, PER_HOSPITAL);
+        expect(after[slug]!.series('hospital_info', { hospital_id: id }).map((s) => s.value)).toEqual([1]);
+        expectDelta(slug, 'hospital_reviews_recorded_total', {}, slug === reviewed.slug ? 1 : 0);
+        expectDelta(slug, 'hospital_deidentification_failures_total', {}, 0);
+      }
+      expect(afterPredictions.triage!.sum(stored)).toBe(after.triage!.sum(stored));
+      // The end-to-end latency is real time: positive and under the test's own wait.
+      const e2eSum =
+        after.triage!.sum('triage_end_to_end_seconds_sum') -
+        before.triage!.sum('triage_end_to_end_seconds_sum');
+      expect(e2eSum).toBeGreaterThan(0);
+      expect(e2eSum / N).toBeLessThan(90);
+      // Stage 3: the finding, and how it compares with the model.
+      expectDelta(reviewed.slug, 'hospital_reviews_recorded_total', { finding: 'pneumonia' }, 1);
+      expectDelta(
+        'triage',
+        'triage_review_agreement_total',
+        {
+          model_version: prediction.modelVersion,
+          agreement: prediction.label === 'PNEUMONIA' ? 'agree' : 'disagree',
+        },
+        1,
+      );
+      expectDelta('triage', 'triage_events_total', { consumer: 'triage-predictions', outcome: 'ack' }, N);
+      expect(
+        delta('triage', 'triage', 'triage_events_total', { consumer: 'triage-studies', outcome: 'ack' })
+          .value,
+      ).toBeGreaterThanOrEqual(N + 1);
+
+      // The worker: scored, batched, timed, risk distribution; nothing dead-lettered.
+      const active = { model_version: pipeline.model.version, role: 'active' };
+      expectDelta('worker', 'inference_studies_processed_total', active, N);
+      expectDelta('worker', 'inference_prediction_risk_count', active, N);
+      expectDelta('worker', 'inference_queue_seconds_count', {}, N);
+      expectDelta('worker', 'inference_preprocess_seconds_count', {}, N);
+      expectDelta('worker', 'inference_batch_size_sum', {}, N);
+      expect(
+        delta('worker', 'worker', 'inference_model_seconds_count', { model_version: pipeline.model.version })
+          .value,
+      ).toBeGreaterThanOrEqual(1);
+      expectDelta('worker', 'inference_failures_total', {}, 0);
+      expect(after.worker!.max('inference_dead_letter_messages')).toBe(0);
+      expect(after.worker!.max('inference_consumer_pending_messages')).toBeGreaterThanOrEqual(0);
+      expect(after.worker!.has('inference_consumer_ack_pending_messages')).toBe(true);
+
+      // The gateway: operations, HTTP, per-hospital subgraph fetches, the live feed.
+      expectDelta('gateway', 'graphql_operations_total', { operation: 'U', outcome: 'ok' }, N);
+      expectDelta('gateway', 'graphql_operation_duration_seconds_count', { operation: 'U' }, N);
+      expectDelta(
+        'gateway',
+        'http_requests_total',
+        { route: '/uploads/:hospitalId/:token', method: 'PUT', status: '201' },
+        N,
+      );
+      for (const slug of SLUGS) {
+        expect(
+          delta('gateway', 'gateway', 'gateway_subgraph_fetch_duration_seconds_count', {
+            subgraph: 'hospital',
+            hospital: slug,
+          }).value,
+        ).toBeGreaterThanOrEqual(PER_HOSPITAL);
+      }
+      expect(after.gateway!.sum('gateway_subscriptions_active', { field: 'triageFeed' })).toBe(1);
+      expect(
+        delta('gateway', 'gateway', 'gateway_subscription_deliveries_total', {}).value,
+      ).toBeGreaterThanOrEqual(N);
+      expect(
+        delta('gateway', 'gateway', 'gateway_subscription_events_total', { source: 'live' }).value,
+      ).toBeGreaterThanOrEqual(N);
+
+      // Subgraphs count their own GraphQL traffic; every service's process is alive and working.
+      for (const name of ['directory', 'triage', ...SLUGS]) {
+        expect(delta(name, name, 'graphql_operations_total', {}).value, name).toBeGreaterThan(0);
+        expect(delta(name, name, 'http_requests_total', {}).value, name).toBeGreaterThan(0);
+      }
+      for (const name of Object.keys(targets)) {
+        expect(delta(name, name, 'process_cpu_seconds_total', {}).value, name).toBeGreaterThan(0);
+      }
+      // Database pool use, in every service with a database.
+      for (const name of ['directory', 'triage', 'research', ...SLUGS]) {
+        expect(after[name]!.max('db_pool_connections_max'), name).toBe(10);
+        for (const gauge of [
+          'db_pool_connections_used',
+          'db_pool_connections_free',
+          'db_pool_acquires_pending',
+        ]) {
+          expect(after[name]!.max(gauge), `${name} ${gauge}`).toBeGreaterThanOrEqual(0);
+        }
+      }
+    },
+  );
 });

@@ -43,7 +43,11 @@ export function OpsPage() {
           sessions.clear('unauthenticated');
           return;
         }
-        setError(e instanceof OpsStatusError && e.status === 403 ? 'The operations status is for administrators.' : (e as Error).message);
+        setError(
+          e instanceof OpsStatusError && e.status === 403
+            ? 'The operations status is for administrators.'
+            : (e as Error).message,
+        );
       }
       if (!stopped) timer = setTimeout(() => void poll(), OPS_REFRESH_MS);
     };
@@ -59,13 +63,45 @@ export function OpsPage() {
   const measuring = status && status.windowSeconds === 0;
   const tiles: { label: string; value: string; hint?: string; alert?: boolean; text?: boolean }[] = numbers
     ? [
-        { label: 'Uploads / min', value: formatRate(numbers.uploadsPerMinute), hint: measuring ? 'measuring…' : `over ${status.windowSeconds} s` },
-        { label: 'Predictions / min', value: formatRate(numbers.predictionsPerMinute), hint: measuring ? 'measuring…' : `over ${status.windowSeconds} s` },
-        { label: 'Worker lag', value: formatCount(numbers.workerLag), hint: 'studies waiting', alert: (numbers.workerLag ?? 0) >= 100 },
-        { label: 'Dead-lettered', value: formatCount(numbers.deadLetters), hint: 'in the DLQ', alert: (numbers.deadLetters ?? 0) > 0 },
-        { label: 'End-to-end p95', value: formatSeconds(numbers.endToEndP95Seconds), hint: 'stored → on the worklist', alert: (numbers.endToEndP95Seconds ?? 0) > 60 },
-        { label: 'Live subscriptions', value: formatCount(numbers.activeSubscriptions), hint: 'on this gateway' },
-        { label: 'Active model', value: numbers.activeModelVersion ?? '—', hint: 'scoring new studies', text: true },
+        {
+          label: 'Uploads / min',
+          value: formatRate(numbers.uploadsPerMinute),
+          hint: measuring ? 'measuring…' : `over ${status.windowSeconds} s`,
+        },
+        {
+          label: 'Predictions / min',
+          value: formatRate(numbers.predictionsPerMinute),
+          hint: measuring ? 'measuring…' : `over ${status.windowSeconds} s`,
+        },
+        {
+          label: 'Worker lag',
+          value: formatCount(numbers.workerLag),
+          hint: 'studies waiting',
+          alert: (numbers.workerLag ?? 0) >= 100,
+        },
+        {
+          label: 'Dead-lettered',
+          value: formatCount(numbers.deadLetters),
+          hint: 'in the DLQ',
+          alert: (numbers.deadLetters ?? 0) > 0,
+        },
+        {
+          label: 'End-to-end p95',
+          value: formatSeconds(numbers.endToEndP95Seconds),
+          hint: 'stored → on the worklist',
+          alert: (numbers.endToEndP95Seconds ?? 0) > 60,
+        },
+        {
+          label: 'Live subscriptions',
+          value: formatCount(numbers.activeSubscriptions),
+          hint: 'on this gateway',
+        },
+        {
+          label: 'Active model',
+          value: numbers.activeModelVersion ?? '—',
+          hint: 'scoring new studies',
+          text: true,
+        },
       ]
     : [];
 
@@ -74,7 +110,9 @@ export function OpsPage() {
       <div className="page-heading">
         <h1>Operations</h1>
         <p className="ops__updated" role="status">
-          {status ? `Updated ${formatTime(status.generatedAt)} · refreshes every ${OPS_REFRESH_MS / 1000} s` : 'Loading…'}
+          {status
+            ? `Updated ${formatTime(status.generatedAt)} · refreshes every ${OPS_REFRESH_MS / 1000} s`
+            : 'Loading…'}
         </p>
       </div>
       {error && (
@@ -85,9 +123,15 @@ export function OpsPage() {
       {numbers && (
         <ul className="ops__tiles" aria-label="Key numbers">
           {tiles.map((tile) => (
-            <li key={tile.label} className={`ops__tile${tile.alert ? ' ops__tile--alert' : ''}`} data-metric={tile.label}>
+            <li
+              key={tile.label}
+              className={`ops__tile${tile.alert ? ' ops__tile--alert' : ''}`}
+              data-metric={tile.label}
+            >
               <span className="ops__tile-label">{tile.label}</span>
-              <strong className={`ops__tile-value${tile.text ? ' ops__tile-value--text' : ''}`}>{tile.value}</strong>
+              <strong className={`ops__tile-value${tile.text ? ' ops__tile-value--text' : ''}`}>
+                {tile.value}
+              </strong>
               {tile.hint && <span className="ops__tile-hint">{tile.hint}</span>}
             </li>
           ))}
@@ -115,7 +159,9 @@ export function OpsPage() {
                       <th scope="row">{service.name}</th>
                       <td>
                         <span className={`ops__health ops__health--${health}`}>{HEALTH_LABELS[health]}</span>
-                        {service.failing.length > 0 && <span className="ops__failing"> ({service.failing.join(', ')})</span>}
+                        {service.failing.length > 0 && (
+                          <span className="ops__failing"> ({service.failing.join(', ')})</span>
+                        )}
                       </td>
                       <td>{formatUptime(service.uptimeSeconds)}</td>
                       <td>

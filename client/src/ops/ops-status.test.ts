@@ -26,7 +26,11 @@ describe('ops page wording', () => {
   });
 
   it('links to the provisioned dashboards under the configured Grafana URL', () => {
-    expect(grafanaLink('https://grafana.example.org/', 'triage-pipeline')).toBe('https://grafana.example.org/d/triage-pipeline');
-    expect(grafanaLink('http://127.0.0.1:3000', 'triage-resources')).toBe('http://127.0.0.1:3000/d/triage-resources');
+    expect(grafanaLink('https://grafana.example.org/', 'triage-pipeline')).toBe(
+      'https://grafana.example.org/d/triage-pipeline',
+    );
+    expect(grafanaLink('http://127.0.0.1:3000', 'triage-resources')).toBe(
+      'http://127.0.0.1:3000/d/triage-resources',
+    );
   });
 });

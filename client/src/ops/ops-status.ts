@@ -28,7 +28,16 @@ export interface OpsStatus {
     activeSubscriptions: number;
     activeModelVersion: string | null;
   };
-  hospitals: { id: string; slug: string; name: string; up: boolean; uploaded: number; predicted: number; reviewed: number; deidentified: number }[];
+  hospitals: {
+    id: string;
+    slug: string;
+    name: string;
+    up: boolean;
+    uploaded: number;
+    predicted: number;
+    reviewed: number;
+    deidentified: number;
+  }[];
   services: ServiceStatus[];
 }
 
@@ -63,7 +72,11 @@ export function healthOf(service: Pick<ServiceStatus, 'up' | 'ready'>): Health {
   return service.ready ? 'ready' : 'not-ready';
 }
 
-export const HEALTH_LABELS: Record<Health, string> = { ready: 'Ready', 'not-ready': 'Not ready', down: 'Unreachable' };
+export const HEALTH_LABELS: Record<Health, string> = {
+  ready: 'Ready',
+  'not-ready': 'Not ready',
+  down: 'Unreachable',
+};
 
 /** "3 d 4 h", "2 h 5 min", "4 min 10 s", "12 s"; "—" when unknown. */
 export function formatUptime(seconds: number | null): string {

@@ -47,7 +47,16 @@ export interface OpsStatus {
     activeSubscriptions: number;
     activeModelVersion: string | null;
   };
-  hospitals: { id: string; slug: string; name: string; up: boolean; uploaded: number; predicted: number; reviewed: number; deidentified: number }[];
+  hospitals: {
+    id: string;
+    slug: string;
+    name: string;
+    up: boolean;
+    uploaded: number;
+    predicted: number;
+    reviewed: number;
+    deidentified: number;
+  }[];
   services: ServiceStatus[];
 }
 
@@ -89,11 +98,20 @@ export function opsTargets(
   return () => [
     { name: 'directory', kind: 'directory', base: serviceBase(subgraphs.directory) },
     ...hospitals()
-      .map((h): OpsTarget => ({ name: `hospital ${h.slug}`, kind: 'hospital', base: serviceBase(h.subgraphUrl), hospital: { id: h.id, slug: h.slug, name: h.name } }))
+      .map((h): OpsTarget => ({
+        name: `hospital ${h.slug}`,
+        kind: 'hospital',
+        base: serviceBase(h.subgraphUrl),
+        hospital: { id: h.id, slug: h.slug, name: h.name },
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     { name: 'triage', kind: 'triage', base: serviceBase(subgraphs.triage) },
     { name: 'research', kind: 'research', base: serviceBase(subgraphs.research) },
-    ...workerUrls.map((url, i): OpsTarget => ({ name: workerUrls.length > 1 ? `worker ${i + 1}` : 'worker', kind: 'worker', base: url.replace(/\/$/, '') })),
+    ...workerUrls.map((url, i): OpsTarget => ({
+      name: workerUrls.length > 1 ? `worker ${i + 1}` : 'worker',
+      kind: 'worker',
+      base: url.replace(/\/$/, ''),
+    })),
   ];
 }
 
@@ -124,7 +142,10 @@ export function createOpsStatus(settings: OpsStatusSettings) {
 
   async function poll(target: OpsTarget): Promise<Polled> {
     const started = performance.now();
-    const [ready, metrics] = await Promise.allSettled([get(`${target.base}/readyz`), get(`${target.base}/metrics`)]);
+    const [ready, metrics] = await Promise.allSettled([
+      get(`${target.base}/readyz`),
+      get(`${target.base}/metrics`),
+    ]);
     let parsed: PrometheusText | undefined;
     if (metrics.status === 'fulfilled' && metrics.value.status === 200) {
       try {
@@ -147,7 +168,9 @@ export function createOpsStatus(settings: OpsStatusSettings) {
       ...(target.hospital && { hospital: target.hospital.slug }),
       up: ready.status === 'fulfilled' || !!parsed,
       ready: ready.status === 'fulfilled' && ready.value.status === 200,
-      failing: Object.entries(body.checks ?? {}).filter(([, v]) => v !== 'ok').map(([k]) => k),
+      failing: Object.entries(body.checks ?? {})
+        .filter(([, v]) => v !== 'ok')
+        .map(([k]) => k),
       ...describe(target, parsed, Date.now()),
       ...(target.kind === 'worker' && { modelVersion: body.modelVersion ?? null }),
       responseMs: Math.round(performance.now() - started),
@@ -160,10 +183,12 @@ export function createOpsStatus(settings: OpsStatusSettings) {
     const latencyBuckets = new Map<number, number>();
     for (const { target, metrics } of polled) {
       if (!metrics) continue;
-      if (target.kind === 'hospital') counters.set(`uploaded:${target.base}`, metrics.sum('ingest_images_total', STORED));
+      if (target.kind === 'hospital')
+        counters.set(`uploaded:${target.base}`, metrics.sum('ingest_images_total', STORED));
       if (target.kind === 'triage') {
         counters.set(`predicted:${target.base}`, metrics.sum('triage_predictions_stored_total'));
-        for (const { le, count } of metrics.buckets('triage_end_to_end_seconds')) latencyBuckets.set(le, count);
+        for (const { le, count } of metrics.buckets('triage_end_to_end_seconds'))
+          latencyBuckets.set(le, count);
       }
     }
     return { at, counters, latencyBuckets };
@@ -185,7 +210,9 @@ export function createOpsStatus(settings: OpsStatusSettings) {
       .map(([le, count]) => ({ le, count: count - (from.latencyBuckets.get(le) ?? 0) }))
       .sort((a, b) => a.le - b.le);
     // A restarted triage service resets its histogram: then the window starts at its restart.
-    const usable = buckets.every((b) => b.count >= 0) ? buckets : [...to.latencyBuckets.entries()].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
+    const usable = buckets.every((b) => b.count >= 0)
+      ? buckets
+      : [...to.latencyBuckets.entries()].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
     return histogramQuantile(0.95, usable) ?? null;
   }
 
@@ -217,11 +244,13 @@ export function createOpsStatus(settings: OpsStatusSettings) {
     const oldest = history[0];
     history.push(current);
     const seconds = oldest ? (now - oldest.at) / 1000 : 0;
-    const perMinute = (prefix: string) => (oldest && seconds > 0 ? (increase(oldest, current, prefix) / seconds) * 60 : null);
+    const perMinute = (prefix: string) =>
+      oldest && seconds > 0 ? (increase(oldest, current, prefix) / seconds) * 60 : null;
 
     const of = (kind: ServiceKind) => polled.filter((p) => p.target.kind === kind);
     const workers = of('worker');
-    const workerValues = (name: string) => workers.map((w) => w.metrics?.max(name)).filter((v): v is number => v !== undefined);
+    const workerValues = (name: string) =>
+      workers.map((w) => w.metrics?.max(name)).filter((v): v is number => v !== undefined);
     // Workers share one durable consumer, so they report the same lag: the largest reading is the freshest worst case.
     const maxOf = (values: number[]) => (values.length ? Math.max(...values) : null);
     const triage = of('triage')[0]?.metrics;
@@ -237,7 +266,8 @@ export function createOpsStatus(settings: OpsStatusSettings) {
         deadLetters: maxOf(workerValues('inference_dead_letter_messages')),
         endToEndP95Seconds: oldest ? p95(oldest, current) : null,
         activeSubscriptions: self.metrics!.sum('gateway_subscriptions_active'),
-        activeModelVersion: workers.find((w) => w.status.ready && w.status.modelVersion)?.status.modelVersion ?? null,
+        activeModelVersion:
+          workers.find((w) => w.status.ready && w.status.modelVersion)?.status.modelVersion ?? null,
       },
       hospitals: of('hospital').map(({ target, metrics, status }) => ({
         id: target.hospital!.id,
@@ -270,12 +300,17 @@ export function createOpsStatus(settings: OpsStatusSettings) {
 export type OpsStatusSource = ReturnType<typeof createOpsStatus>;
 
 /** GET /ops/status: administrators only, verified like every other gateway request. */
-export function mountOpsRoutes(app: Express, { verifier, ops, log }: { verifier: TokenVerifier; ops: OpsStatusSource; log: Logger }): void {
+export function mountOpsRoutes(
+  app: Express,
+  { verifier, ops, log }: { verifier: TokenVerifier; ops: OpsStatusSource; log: Logger },
+): void {
   app.get('/ops/status', async (req, res) => {
     res.set('cache-control', 'no-store');
     const { principal, error } = await bearerPrincipal(verifier, req);
     if (error || !principal) {
-      res.status(401).json({ error: 'UNAUTHENTICATED', message: error?.message ?? 'A valid bearer token is required' });
+      res
+        .status(401)
+        .json({ error: 'UNAUTHENTICATED', message: error?.message ?? 'A valid bearer token is required' });
       return;
     }
     if (!hasRole(principal, ['admin'])) {
@@ -286,7 +321,9 @@ export function mountOpsRoutes(app: Express, { verifier, ops, log }: { verifier:
       res.json(await ops.status());
     } catch (e) {
       log.error({ err: (e as Error).message }, 'ops status failed');
-      res.status(500).json({ error: 'INTERNAL_SERVER_ERROR', message: 'The ops status could not be computed' });
+      res
+        .status(500)
+        .json({ error: 'INTERNAL_SERVER_ERROR', message: 'The ops status could not be computed' });
     }
   });
 }

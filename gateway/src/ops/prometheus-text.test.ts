@@ -6,15 +6,29 @@ describe('Prometheus text parser', () => {
   it('reads what prom-client writes: labels with escapes, histograms, HELP and TYPE', async () => {
     const registry = new Registry();
     registry.setDefaultLabels({ service: 'test' });
-    const counter = new Counter({ name: 'jobs_total', help: 'Jobs\nby kind', labelNames: ['kind'], registers: [registry] });
+    const counter = new Counter({
+      name: 'jobs_total',
+      help: 'Jobs\nby kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
     counter.inc({ kind: 'a "quoted" \\ kind\nwith a newline' }, 3);
     counter.inc({ kind: 'plain' });
     new Gauge({ name: 'depth', help: 'Depth', registers: [registry] }).set(-2.5);
-    const histogram = new Histogram({ name: 'latency_seconds', help: 'Latency', buckets: [1, 2, 4], registers: [registry] });
+    const histogram = new Histogram({
+      name: 'latency_seconds',
+      help: 'Latency',
+      buckets: [1, 2, 4],
+      registers: [registry],
+    });
     for (const v of [0.5, 1.5, 1.5, 3, 10]) histogram.observe(v);
 
     const text = parsePrometheusText(await registry.metrics());
-    expect(text.families.get('jobs_total')).toEqual({ name: 'jobs_total', type: 'counter', help: 'Jobs\nby kind' });
+    expect(text.families.get('jobs_total')).toEqual({
+      name: 'jobs_total',
+      type: 'counter',
+      help: 'Jobs\nby kind',
+    });
     expect(text.sum('jobs_total', { kind: 'a "quoted" \\ kind\nwith a newline' })).toBe(3);
     expect(text.sum('jobs_total')).toBe(4);
     expect(text.sum('jobs_total', { service: 'test', kind: 'plain' })).toBe(1);
@@ -47,7 +61,12 @@ describe('Prometheus text parser', () => {
     expect(histogramQuantile(0.5, buckets)).toBe(1);
     expect(histogramQuantile(0.75, buckets)).toBe(1.5);
     expect(histogramQuantile(0.95, buckets)).toBeCloseTo(1.9, 9);
-    expect(histogramQuantile(0.99, [{ le: 1, count: 1 }, { le: Number.POSITIVE_INFINITY, count: 10 }])).toBe(1);
+    expect(
+      histogramQuantile(0.99, [
+        { le: 1, count: 1 },
+        { le: Number.POSITIVE_INFINITY, count: 10 },
+      ]),
+    ).toBe(1);
     expect(histogramQuantile(0.5, [{ le: Number.POSITIVE_INFINITY, count: 0 }])).toBeUndefined();
   });
 });

@@ -23,7 +23,9 @@ export class PrometheusText {
 
   /** Samples of one series name whose labels include `labels`. */
   series(name: string, labels: Record<string, string> = {}): Sample[] {
-    return this.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+    return this.samples.filter(
+      (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    );
   }
 
   has(name: string): boolean {
@@ -63,7 +65,8 @@ function parseValue(text: string): number {
       return Number.NaN;
     default: {
       const value = Number(text);
-      if (text.trim() === '' || (Number.isNaN(value) && text !== 'NaN')) throw new Error(`not a sample value: "${text}"`);
+      if (text.trim() === '' || (Number.isNaN(value) && text !== 'NaN'))
+        throw new Error(`not a sample value: "${text}"`);
       return value;
     }
   }
@@ -118,7 +121,8 @@ export function parsePrometheusText(text: string): PrometheusText {
     try {
       if (line.startsWith('#')) {
         const meta = /^#\s+(HELP|TYPE)\s+(\S+)\s?(.*)$/.exec(line);
-        if (meta?.[1] === 'HELP') family(meta[2]!).help = meta[3]!.replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+        if (meta?.[1] === 'HELP')
+          family(meta[2]!).help = meta[3]!.replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
         if (meta?.[1] === 'TYPE') family(meta[2]!).type = meta[3]!.trim();
         continue;
       }
@@ -129,10 +133,13 @@ export function parsePrometheusText(text: string): PrometheusText {
       if (line[i] === '{') ({ labels, end: i } = parseLabels(line, i));
       const [value, timestamp] = line.slice(i).trim().split(/\s+/);
       if (value === undefined) throw new Error('no value');
-      if (timestamp !== undefined && !/^-?\d+$/.test(timestamp)) throw new Error(`bad timestamp "${timestamp}"`);
+      if (timestamp !== undefined && !/^-?\d+$/.test(timestamp))
+        throw new Error(`bad timestamp "${timestamp}"`);
       samples.push({ name, labels, value: parseValue(value) });
     } catch (error) {
-      throw new Error(`Prometheus text line ${index + 1}: ${(error as Error).message}: ${line.slice(0, 200)}`);
+      throw new Error(
+        `Prometheus text line ${index + 1}: ${(error as Error).message}: ${line.slice(0, 200)}`,
+      );
     }
   }
   return new PrometheusText(samples, families);

@@ -14,7 +14,11 @@ export interface HospitalMetrics {
  * The hospital instance's own pipeline metrics. Prometheus labels each instance with its slug;
  * `hospital_info` maps that to the hospital uuid that central services (triage) label with.
  */
-export function createHospitalMetrics(registry: Registry, hospital: { id: string }, orm: Orm): HospitalMetrics {
+export function createHospitalMetrics(
+  registry: Registry,
+  hospital: { id: string },
+  orm: Orm,
+): HospitalMetrics {
   new Gauge({
     name: 'hospital_info',
     help: 'Always 1; maps the instance to the hospital uuid central metrics are labelled with',

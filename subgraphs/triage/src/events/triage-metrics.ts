@@ -41,7 +41,12 @@ export function createTriageMetrics(registry: Registry): TriageMetrics {
     reviewProjected(event, result) {
       const prediction = result.reviewedPrediction;
       if (!prediction) return;
-      const verdict = event.finding === 'uncertain' ? 'uncertain' : event.finding === prediction.label ? 'agree' : 'disagree';
+      const verdict =
+        event.finding === 'uncertain'
+          ? 'uncertain'
+          : event.finding === prediction.label
+            ? 'agree'
+            : 'disagree';
       agreement.inc({ model_version: prediction.modelVersion, agreement: verdict });
     },
   };
