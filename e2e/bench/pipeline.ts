@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeEvent, TriageUpdatedV1 } from '@triage/contracts';
@@ -41,6 +42,12 @@ async function startWorkerProcess(namespace: string): Promise<ChildProcess> {
   return child;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main() {
@@ -72,6 +79,7 @@ async function main() {
     `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; worker ${WORKER_MODE === 'process' ? 'in its own process' : 'in the platform process'}`,
   );
   const start = performance.now();
+  const cpuStart = { platform: process.cpuUsage(), worker: workerProcess ? processCpuSeconds(workerProcess.pid!) : 0 };
   const inFlight: Promise<void>[] = [];
   let refused = 0;
   for (let n = 0; n < total; n++) {
@@ -91,6 +99,13 @@ async function main() {
   await Promise.all(inFlight);
   const deadline = Date.now() + 60_000;
   while ([...accepted.keys()].some((id) => !stored.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const elapsed = (performance.now() - start) / 1000;
+  const platformCpu = process.cpuUsage(cpuStart.platform);
+  const cpu = {
+    platform: (platformCpu.user + platformCpu.system) / 1e6 / elapsed,
+    worker: workerProcess ? (processCpuSeconds(workerProcess.pid!) - cpuStart.worker) / elapsed : 0,
+  };
+  const load = os.loadavg()[0]!;
   const latencies = [...accepted.entries()].filter(([id]) => stored.has(id)).map(([id, t]) => stored.get(id)! - t).sort((a, b) => a - b);
   const missing = accepted.size - latencies.length;
   sub.unsubscribe();
@@ -103,6 +118,9 @@ async function main() {
 
   const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
   console.log(`measured ${latencies.length} studies (${missing} without a stored prediction within 60 s, ${refused} uploads refused)`);
+  console.log(
+    `CPU while uploading: platform + load generator ${(cpu.platform * 100).toFixed(0)} % of a core, worker ${(cpu.worker * 100).toFixed(0)} % of a core; load average ${load.toFixed(2)} on ${os.availableParallelism()} cores`,
+  );
   console.log(`upload accepted -> prediction stored: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms, p99 ${p99!.toFixed(0)} ms (target p95 < 150 ms)`);
   writePerformanceSection(
     `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
@@ -113,6 +131,8 @@ async function main() {
       '| p50 | p95 | p99 | studies | missing | target |',
       '|---|---|---|---|---|---|',
       `| ${p50!.toFixed(0)} ms | ${p95!.toFixed(0)} ms | ${p99!.toFixed(0)} ms | ${latencies.length} | ${missing} | p95 < 150 ms |`,
+      '',
+      `CPU while uploading: the platform process (with the load generator) ${(cpu.platform * 100).toFixed(0)} % of a core, the worker process ${(cpu.worker * 100).toFixed(0)} % of a core; load average ${load.toFixed(2)} at the end.`,
     ].join('\n'),
   );
   process.exit(0);
