@@ -104,7 +104,9 @@ describe('telemetry', () => {
         // Body callbacks run later, from the socket: the request's context must still be active there.
         req.resume();
         req.on('end', () => {
-          Object.assign(seen, activeTraceIds());
+          const ids = activeTraceIds();
+          seen.traceId = ids?.traceId;
+          seen.spanId = ids?.spanId;
           res.end('ok');
         });
       });
@@ -120,6 +122,12 @@ describe('telemetry', () => {
       });
       expect(seen.traceId).toBe(client.traceId);
       expect(seen.spanId).not.toBe(client.spanId);
+
+      // Probes and scrapes get no span: nothing is active in their handler.
+      await withSpan(publisher.tracer, 'probe', {}, async () => {
+        await (await fetch(url.replace('/uploads/x', '/healthz'), { method: 'PUT', body: 'x', headers: injectHttpHeaders({}) })).text();
+      });
+      expect(seen.traceId).toBeUndefined();
 
       // Without a traceparent the server starts a trace of its own.
       await (await fetch(url, { method: 'PUT', body: 'bytes' })).text();

@@ -240,13 +240,17 @@ interface TracedResponse {
   on(event: 'finish' | 'close', listener: () => void): unknown;
 }
 
+/** Probes and scrapes: every few seconds per replica, they would bury the traces that matter. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
- * Express/connect middleware: one SERVER span per request, child of the caller's `traceparent`,
+ * Express/connect middleware: one SERVER span per request (health checks and metrics scrapes excepted), child of the caller's `traceparent`,
  * active for everything the request does (including body parsing callbacks). Named by route
  * pattern, never by raw path (paths carry ids and upload tokens).
  */
 export function httpServerTracing(tracer: Tracer) {
   return (req: TracedRequest, res: TracedResponse, next: (error?: unknown) => void): void => {
+    if (UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!)) return next();
     const parent = extractHttpHeaders(req.headers);
     const method = req.method ?? 'GET';
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
