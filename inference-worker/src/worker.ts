@@ -23,7 +23,7 @@ import {
   type Span,
   type Telemetry,
 } from '@triage/telemetry';
-import { connectNats, ensureStreams, isNotFound, nanos, openObjectStore, type NatsConnection, type ObjectStore } from '@triage/nats';
+import { connectNats, ensureStreams, isNotFound, nanos, ObjectReader, type NatsConnection } from '@triage/nats';
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics } from './metrics.js';
 import { MicroBatcher } from './micro-batcher.js';
@@ -95,7 +95,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
   let lagTimer: NodeJS.Timeout | undefined;
   let consumeLoop: Promise<void> = Promise.resolve();
   let stopping = false;
-  const stores = new Map<string, Promise<ObjectStore>>();
+  let images: ObjectReader | undefined;
   const server = http.createServer(async (req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
@@ -111,15 +111,6 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       res.writeHead(404).end();
     }
   });
-
-  const storeFor = (bucket: string) => {
-    let store = stores.get(bucket);
-    if (!store) {
-      store = openObjectStore(nc!, bucket);
-      stores.set(bucket, store);
-    }
-    return store;
-  };
 
   async function deadLetter(job: Job, hospitalId: string, studyId: string | undefined, reason: string) {
     const js = jetstream(nc!);
@@ -169,8 +160,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     }
     const started = performance.now();
     try {
-      const store = await storeFor(event.image.bucket);
-      const bytes = await store.getBlob(event.image.key);
+      images ??= new ObjectReader(nc!);
+      const bytes = await images.read(event.image.bucket, event.image.key);
       if (!bytes) throw new Error(`image ${event.image.key} not found in ${event.image.bucket}`);
       let input: Float32Array;
       try {
