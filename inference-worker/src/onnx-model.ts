@@ -17,7 +17,7 @@ export function onnxModelLoader(intraOpNumThreads: number, preprocessThreads = 0
       version: loaded.metadata.version,
       threshold: loaded.metadata.threshold,
       inputSpecKey: JSON.stringify(spec),
-      preprocess: threads ? (image) => threads.run(image, spec) : (image) => preprocess(image, spec),
+      preprocess: threads ? (image) => threads.run(image, spec, { transfer: true }) : (image) => preprocess(image, spec),
       score: async (inputs) => (await predict(loaded, inputs)).map((p) => p.risk),
       release: () => loaded.release(),
     };

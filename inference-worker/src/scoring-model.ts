@@ -4,7 +4,10 @@ export interface ScoringModel {
   threshold: number;
   /** Identifies the input spec: models with equal keys accept each other's tensors. */
   inputSpecKey: string;
-  /** Decoded image bytes -> the model's input tensor, exactly as the model's metadata specifies. */
+  /**
+   * Image bytes -> the model's input tensor, exactly as the model's metadata specifies. Takes the bytes
+   * over: their buffer may be detached (moved to a preprocessing thread) once this is called.
+   */
   preprocess(image: Uint8Array): Promise<Float32Array>;
   /** Risk of pneumonia in [0, 1] for each input, in order. */
   score(inputs: Float32Array[]): Promise<number[]>;

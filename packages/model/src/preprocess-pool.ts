@@ -97,8 +97,12 @@ export class PreprocessPool {
     return slot;
   }
 
-  /** Same result as `preprocess(image, spec)`. The image bytes are copied to the thread. */
-  run(image: Uint8Array, spec: InputSpec): Promise<Float32Array> {
+  /**
+   * Same result as `preprocess(image, spec)`. The image bytes are copied to the thread, or with
+   * `transfer` moved there without a copy (the caller's buffer is then detached: pass only bytes it owns
+   * whole and no longer needs).
+   */
+  run(image: Uint8Array, spec: InputSpec, { transfer = false }: { transfer?: boolean } = {}): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new PreprocessThreadError('preprocessing pool is closed'));
     let slot = this.slots[0]!;
     for (const candidate of this.slots) if (candidate.pending.size < slot.pending.size) slot = candidate;
@@ -106,7 +110,8 @@ export class PreprocessPool {
     return new Promise<Float32Array>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.thread.ref();
-      slot.thread.postMessage({ id, image, spec });
+      const movable = transfer && image.byteOffset === 0 && image.byteLength === image.buffer.byteLength;
+      slot.thread.postMessage({ id, image, spec }, movable ? [image.buffer as ArrayBuffer] : []);
     }).finally(() => {
       if (slot.pending.size === 0) slot.thread.unref();
     });
