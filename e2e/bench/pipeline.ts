@@ -13,6 +13,7 @@ import { connectNats } from '@triage/nats';
 import { TEST_NATS_URL } from '@triage/testing';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { writePerformanceSection } from '../../inference-worker/bench/perf-doc.js';
+import { startGatewayProcess } from '../../gateway/test/support/gateway-process.js';
 import { Pipeline, uploadThroughGateway } from '../test/support/pipeline.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -51,12 +52,21 @@ function processCpuSeconds(pid: number): number {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main() {
-  const pipeline = await Pipeline.start();
+  // As deployed, the gateway and the worker run as processes of their own; directory, hospitals and
+  // triage share the bench's process with the load generator.
+  const separate = WORKER_MODE === 'process';
+  const pipeline = await Pipeline.start({}, { inProcessGateway: !separate, inProcessWorker: !separate });
   const p = pipeline.platform;
   let workerProcess: ChildProcess | undefined;
-  if (WORKER_MODE === 'process') {
-    // Hand the durable consumer to a worker process of its own (the platform's copy stops first).
-    await pipeline.worker.stop();
+  let gatewayProcess: ChildProcess | undefined;
+  process.once('exit', () => {
+    workerProcess?.kill('SIGKILL');
+    gatewayProcess?.kill('SIGKILL');
+  });
+  if (separate) {
+    const gateway = await startGatewayProcess(p);
+    gatewayProcess = gateway.child;
+    p.gatewayUrl = gateway.url;
     workerProcess = await startWorkerProcess(p.ns);
   }
   const images = sampleFiles().map((f) => new Uint8Array(readFileSync(f)));
@@ -76,10 +86,11 @@ async function main() {
 
   const total = WARMUP + RATE * SECONDS;
   console.log(
-    `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; worker ${WORKER_MODE === 'process' ? 'in its own process' : 'in the platform process'}`,
+    `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; ${separate ? 'gateway and worker in processes of their own' : 'every service in one process'}`,
   );
   const start = performance.now();
-  const cpuStart = { platform: process.cpuUsage(), worker: workerProcess ? processCpuSeconds(workerProcess.pid!) : 0 };
+  const cpuOf = (child?: ChildProcess) => (child ? processCpuSeconds(child.pid!) : 0);
+  const cpuStart = { platform: process.cpuUsage(), worker: cpuOf(workerProcess), gateway: cpuOf(gatewayProcess) };
   const inFlight: Promise<void>[] = [];
   let refused = 0;
   for (let n = 0; n < total; n++) {
@@ -103,36 +114,38 @@ async function main() {
   const platformCpu = process.cpuUsage(cpuStart.platform);
   const cpu = {
     platform: (platformCpu.user + platformCpu.system) / 1e6 / elapsed,
-    worker: workerProcess ? (processCpuSeconds(workerProcess.pid!) - cpuStart.worker) / elapsed : 0,
+    worker: (cpuOf(workerProcess) - cpuStart.worker) / elapsed,
+    gateway: (cpuOf(gatewayProcess) - cpuStart.gateway) / elapsed,
   };
   const load = os.loadavg()[0]!;
   const latencies = [...accepted.entries()].filter(([id]) => stored.has(id)).map(([id, t]) => stored.get(id)! - t).sort((a, b) => a - b);
   const missing = accepted.size - latencies.length;
   sub.unsubscribe();
   await nc.close();
-  if (workerProcess) {
-    workerProcess.kill('SIGTERM');
-    await new Promise((resolve) => workerProcess!.once('exit', resolve));
+  for (const child of [workerProcess, gatewayProcess]) {
+    if (!child) continue;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
   }
   await pipeline.stop();
 
   const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
   console.log(`measured ${latencies.length} studies (${missing} without a stored prediction within 60 s, ${refused} uploads refused)`);
   console.log(
-    `CPU while uploading: platform + load generator ${(cpu.platform * 100).toFixed(0)} % of a core, worker ${(cpu.worker * 100).toFixed(0)} % of a core; load average ${load.toFixed(2)} on ${os.availableParallelism()} cores`,
+    `CPU while uploading (% of one core): directory + hospitals + triage + load generator ${(cpu.platform * 100).toFixed(0)}, gateway ${(cpu.gateway * 100).toFixed(0)}, worker ${(cpu.worker * 100).toFixed(0)}; load average ${load.toFixed(2)} on ${os.availableParallelism()} cores`,
   );
   console.log(`upload accepted -> prediction stored: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms, p99 ${p99!.toFixed(0)} ms (target p95 < 150 ms)`);
   writePerformanceSection(
     `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
     [
-      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${WORKER_MODE === 'process' ? 'the inference worker in its own process (its default preprocessing threads) and every other service in one process' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway and the inference worker (its default preprocessing threads) in processes of their own, directory, both hospitals, triage and the load generator in one more' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
       'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
       '',
       '| p50 | p95 | p99 | studies | missing | target |',
       '|---|---|---|---|---|---|',
       `| ${p50!.toFixed(0)} ms | ${p95!.toFixed(0)} ms | ${p99!.toFixed(0)} ms | ${latencies.length} | ${missing} | p95 < 150 ms |`,
       '',
-      `CPU while uploading: the platform process (with the load generator) ${(cpu.platform * 100).toFixed(0)} % of a core, the worker process ${(cpu.worker * 100).toFixed(0)} % of a core; load average ${load.toFixed(2)} at the end.`,
+      `CPU while uploading, in % of one core: directory + hospitals + triage + load generator ${(cpu.platform * 100).toFixed(0)}, gateway ${(cpu.gateway * 100).toFixed(0)}, worker ${(cpu.worker * 100).toFixed(0)}; load average ${load.toFixed(2)} at the end (PostgreSQL and NATS not counted).`,
     ].join('\n'),
   );
   process.exit(0);

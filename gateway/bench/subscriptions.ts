@@ -10,16 +10,16 @@
  *
  * Options (environment): SUBSCRIBERS=500 RATE=10 DURATION=30 PERFORMANCE_MD=<path> (empty: do not write).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { encodeEvent, PredictionCreatedV1 } from '@triage/contracts';
-import { freePort } from '@triage/testing';
 import { Worker } from 'node:worker_threads';
 import { metricValue } from '../test/support/metrics.js';
+import { startGatewayProcess } from '../test/support/gateway-process.js';
 import { Platform } from '../test/support/platform.js';
 import { createPatientWithStudy } from '../test/support/seed.js';
 
@@ -98,47 +98,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function startGatewayProcess(platform: Platform): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      'src/main.ts',
-    ],
-    {
-      cwd: GATEWAY_ROOT,
-      env: {
-        ...process.env,
-        ...platform.gatewayEnv,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}`);
-    try {
-      const ready = (await (await fetch(`${url}/readyz`)).json()) as {
-        status: string;
-        subscriptions: string;
-      };
-      if (ready.status === 'ready' && ready.subscriptions === 'live') return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error('the gateway did not become ready');
 }
 
 /** Asks the subscribers' thread something and waits for the answer of that type. */

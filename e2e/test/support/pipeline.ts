@@ -28,22 +28,30 @@ export class Pipeline {
 
   /**
    * `workerPort`: a fixed port for the worker's HTTP endpoints, for a gateway configured with WORKER_URLS;
-   * `logs`, `workerLog`: loggers per service; `serviceEnv`: environment of every service (OTEL_*).
+   * `logs`, `workerLog`: loggers per service; `serviceEnv`: environment of every service (OTEL_*);
+   * `inProcessGateway`, `inProcessWorker`: false when the caller runs them as processes of their own.
    */
   static async start(
     gatewayEnv: Record<string, string> = {},
-    options: Pick<PlatformOptions, 'logs' | 'serviceEnv'> & { workerPort?: number; workerLog?: Logger } = {},
+    options: Pick<PlatformOptions, 'logs' | 'serviceEnv' | 'inProcessGateway'> & {
+      workerPort?: number;
+      workerLog?: Logger;
+      inProcessWorker?: boolean;
+    } = {},
   ): Promise<Pipeline> {
-    const pipeline = new Pipeline(await Platform.start(undefined, { gatewayEnv, logs: options.logs, serviceEnv: options.serviceEnv }));
-    await pipeline.boot(options.workerPort ?? 0, options.workerLog, options.serviceEnv);
+    const pipeline = new Pipeline(
+      await Platform.start(undefined, { gatewayEnv, logs: options.logs, serviceEnv: options.serviceEnv, inProcessGateway: options.inProcessGateway }),
+    );
+    await pipeline.boot(options.workerPort ?? 0, options.workerLog, options.serviceEnv, options.inProcessWorker ?? true);
     return pipeline;
   }
 
-  private async boot(workerPort: number, workerLog?: Logger, serviceEnv: Record<string, string> = {}) {
+  private async boot(workerPort: number, workerLog: Logger | undefined, serviceEnv: Record<string, string>, inProcessWorker: boolean) {
     this.model = await shippedOrTinyModel();
     const nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-model' });
     await publishModel(nc, this.platform.topology, this.model.bytes);
     await nc.close();
+    if (!inProcessWorker) return;
     this.worker = createWorker(
       parseWorkerConfig({
         PORT: String(workerPort),

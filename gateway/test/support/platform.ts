@@ -211,6 +211,7 @@ export class Platform {
     return res.data.exchangeApiKey.token;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test queries read loosely typed answers
   query<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string) {
     return gql<T>(`${this.gatewayUrl}/graphql`, query, variables, token);
   }
