@@ -42,7 +42,8 @@ interface Slot {
 
 /**
  * The compiled thread entry. From the TypeScript sources (tests alias @triage/model to src/),
- * the thread still runs the compiled file: workspace tests depend on the package's build.
+ * the thread still runs the compiled file: dependents' tests run after this package's build, and
+ * its own test script builds first.
  */
 function threadEntry(): URL {
   const compiled = new URL('./preprocess-thread.js', import.meta.url);
