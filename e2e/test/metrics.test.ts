@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@triage/logger';
-import {
-  createServer as createResearch,
-  parseConfig as parseResearchConfig,
-  type ResearchServer,
-} from '@triage/subgraph-research';
-import { createTestDatabase, dropTestDatabase, eventually, freePort, TEST_NATS_URL } from '@triage/testing';
+import { eventually, freePort } from '@triage/testing';
 import { FeedClient, FEED } from '../../gateway/test/support/feed-client.js';
 import { parsePrometheusText, type PrometheusText } from '../../gateway/src/ops/prometheus-text.js';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
+import { startResearch, type ResearchService } from './support/research.js';
 import { Pipeline, uploadThroughGateway } from './support/pipeline.js';
 
 const SLUGS = ['st-marys', 'general'] as const;
@@ -24,8 +19,7 @@ type Scrape = Record<string, PrometheusText>;
  */
 describe('metrics of every service during a pipeline run', () => {
   let pipeline: Pipeline;
-  let research: ResearchServer;
-  let researchDb: string;
+  let research: ResearchService | undefined;
   let feed: FeedClient | undefined;
   const targets: Record<string, { url: string; service: string }> = {};
 
@@ -33,32 +27,19 @@ describe('metrics of every service during a pipeline run', () => {
     const researchPort = await freePort();
     pipeline = await Pipeline.start({ RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` });
     const p = pipeline.platform;
-    researchDb = `${p.ns}_research`;
-    research = await createResearch(
-      parseResearchConfig({
-        PORT: String(researchPort),
-        DATABASE_URL: await createTestDatabase(researchDb),
-        NATS_URL: TEST_NATS_URL,
-        NATS_NAMESPACE: p.ns,
-        LOG_LEVEL: 'silent',
-        ...p.authEnv,
-      }),
-      { log: createLogger({ service: 'e2e-research', level: 'silent' }) },
-    );
-    await research.start();
+    research = await startResearch(p, researchPort);
     targets.gateway = { url: p.gatewayUrl, service: 'gateway' };
     targets.directory = { url: p.directoryUrl, service: 'directory' };
     for (const slug of SLUGS) targets[slug] = { url: p.hospital(slug).url, service: 'subgraph-hospital' };
     targets.triage = { url: p.triage.url(), service: 'subgraph-triage' };
-    targets.research = { url: research.url(), service: 'subgraph-research' };
+    targets.research = { url: research.server.url(), service: 'subgraph-research' };
     targets.worker = { url: pipeline.worker.url(), service: 'inference-worker' };
   }, 240_000);
 
   afterAll(async () => {
     await feed?.dispose();
-    await research?.stop().catch(() => undefined);
+    await research?.stop();
     await pipeline?.stop();
-    if (researchDb) await dropTestDatabase(researchDb).catch(() => undefined);
   });
 
   async function scrapeAll(): Promise<Scrape> {

@@ -3,15 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@triage/logger';
-import {
-  createServer as createResearch,
-  parseConfig as parseResearchConfig,
-  type ResearchServer,
-} from '@triage/subgraph-research';
-import { createTestDatabase, dropTestDatabase, freePort, TEST_NATS_URL } from '@triage/testing';
+import { freePort } from '@triage/testing';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { DEMO_PASSWORD } from '../../gateway/test/support/platform.js';
+import { startResearch, type ResearchService } from './support/research.js';
 import { Pipeline, uploadThroughGateway } from './support/pipeline.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,8 +25,7 @@ const SERVICES = [
 
 describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('ops page in headless Chromium', () => {
   let pipeline: Pipeline;
-  let research: ResearchServer;
-  let researchDb: string;
+  let research: ResearchService | undefined;
   let browser: Browser;
   const errors: string[] = [];
 
@@ -46,19 +40,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('ops page in headless Ch
       { workerPort },
     );
     const p = pipeline.platform;
-    researchDb = `${p.ns}_research`;
-    research = await createResearch(
-      parseResearchConfig({
-        PORT: String(researchPort),
-        DATABASE_URL: await createTestDatabase(researchDb),
-        NATS_URL: TEST_NATS_URL,
-        NATS_NAMESPACE: p.ns,
-        LOG_LEVEL: 'silent',
-        ...p.authEnv,
-      }),
-      { log: createLogger({ service: 'e2e-research', level: 'silent' }) },
-    );
-    await research.start();
+    research = await startResearch(p, researchPort);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -74,9 +56,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('ops page in headless Ch
 
   afterAll(async () => {
     await browser?.close();
-    await research?.stop().catch(() => undefined);
+    await research?.stop();
     await pipeline?.stop();
-    if (researchDb) await dropTestDatabase(researchDb).catch(() => undefined);
   });
 
   async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {

@@ -7,11 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent, PredictionCreatedV1 } from '@triage/contracts';
 import { connectNats, type NatsConnection } from '@triage/nats';
-import { createServer as createResearch, parseConfig as parseResearchConfig, type ResearchServer } from '@triage/subgraph-research';
-import { createTestDatabase, dropTestDatabase, eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
-import { createLogger } from '@triage/logger';
+import { eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
 import sharp from 'sharp';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
+import { startResearch, type ResearchService } from './support/research.js';
 import { Pipeline, uploadThroughGateway } from './support/pipeline.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,8 +23,7 @@ const SHARED_NPZ = path.resolve(REPO_ROOT, '../shared/data/pneumoniamnist.npz');
  */
 describe('research loop', () => {
   let pipeline: Pipeline;
-  let research: ResearchServer;
-  let researchDb: string;
+  let research: ResearchService | undefined;
   let nc: NatsConnection;
   const predictions: PredictionCreatedV1[] = [];
   /** Every response of the research service, scanned for the seeded and test-created patients. */
@@ -35,22 +33,9 @@ describe('research loop', () => {
     const researchPort = await freePort();
     pipeline = await Pipeline.start({ RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` });
     const p = pipeline.platform;
-    researchDb = `${p.ns}_research`;
-    research = await createResearch(
-      parseResearchConfig({
-        PORT: String(researchPort),
-        DATABASE_URL: await createTestDatabase(researchDb),
-        NATS_URL: TEST_NATS_URL,
-        NATS_NAMESPACE: p.ns,
-        LOG_LEVEL: 'silent',
-        ...p.authEnv,
-      }),
-      {
-        log: createLogger({ service: 'e2e-research', level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' }),
-        responseTap: ({ method, path: route, status, body }) => phi.scan(body, `${method} ${route} ${status}`),
-      },
+    research = await startResearch(p, researchPort, ({ method, path: route, status, body }) =>
+      phi.scan(body, `${method} ${route} ${status}`),
     );
-    await research.start();
     nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-research-loop' });
     const sub = nc.subscribe(p.topology.subjects.allPredictions);
     void (async () => {
@@ -60,111 +45,193 @@ describe('research loop', () => {
 
   afterAll(async () => {
     await nc?.close();
-    await research?.stop().catch(() => undefined);
+    await research?.stop();
     await pipeline?.stop();
-    if (researchDb) await dropTestDatabase(researchDb).catch(() => undefined);
   });
 
-  it('turns 20 reviews into a dataset, a trained model, a shadow and then the active model', { timeout: 900_000 }, async () => {
-    const p = pipeline.platform;
-    const tech = await p.login('tech.st-marys@demo.local');
-    const doctor = await p.login('doctor.st-marys@demo.local');
-    const researcher = await p.login('researcher@demo.local');
-    const hospitalId = p.hospital('st-marys').id;
+  it(
+    'turns 20 reviews into a dataset, a trained model, a shadow and then the active model',
+    { timeout: 900_000 },
+    async () => {
+      const p = pipeline.platform;
+      const tech = await p.login('tech.st-marys@demo.local');
+      const doctor = await p.login('doctor.st-marys@demo.local');
+      const researcher = await p.login('researcher@demo.local');
+      const hospitalId = p.hospital('st-marys').id;
 
-    // 20 studies, uploaded and scored, then reviewed with the folder's finding.
-    const files = sampleFiles().slice(0, 20);
-    const studies: { id: string; finding: string }[] = [];
-    for (const file of files) {
-      const bytes = new Uint8Array(await sharp(readFileSync(file)).resize({ width: 640 }).jpeg().toBuffer());
-      const answer = await uploadThroughGateway(p, 'st-marys', tech, bytes);
-      expect(answer.status).toBe(201);
-      studies.push({ id: answer.studyId, finding: file.includes('PNEUMONIA') ? 'PNEUMONIA' : 'NORMAL' });
-    }
-    for (const study of studies) {
-      await eventually(async () => (predictions.some((x) => x.studyId === study.id) ? true : undefined), 60_000, 'a prediction');
-      const res = await p.query(
-        'mutation R($h: ID!, $s: ID!, $f: ReviewFinding!) { recordReview(hospitalId: $h, studyId: $s, finding: $f, notes: "e2e") { id } }',
-        { h: hospitalId, s: study.id, f: study.finding },
-        doctor,
+      // 20 studies, uploaded and scored, then reviewed with the folder's finding.
+      const files = sampleFiles().slice(0, 20);
+      const studies: { id: string; finding: string }[] = [];
+      for (const file of files) {
+        const bytes = new Uint8Array(
+          await sharp(readFileSync(file)).resize({ width: 640 }).jpeg().toBuffer(),
+        );
+        const answer = await uploadThroughGateway(p, 'st-marys', tech, bytes);
+        expect(answer.status).toBe(201);
+        studies.push({ id: answer.studyId, finding: file.includes('PNEUMONIA') ? 'PNEUMONIA' : 'NORMAL' });
+      }
+      for (const study of studies) {
+        await eventually(
+          async () => (predictions.some((x) => x.studyId === study.id) ? true : undefined),
+          60_000,
+          'a prediction',
+        );
+        const res = await p.query(
+          'mutation R($h: ID!, $s: ID!, $f: ReviewFinding!) { recordReview(hospitalId: $h, studyId: $s, finding: $f, notes: "e2e") { id } }',
+          { h: hospitalId, s: study.id, f: study.finding },
+          doctor,
+        );
+        expect(res.errors).toBeUndefined();
+      }
+
+      // 20 de-identified examples reach the research index (OCR runs per image: give it time).
+      const summary = await eventually(
+        async () => {
+          const res = await p.query(
+            '{ researchSummary { total byFinding { finding count } } }',
+            {},
+            researcher,
+          );
+          return res.data?.researchSummary.total === 20 ? res.data.researchSummary : undefined;
+        },
+        600_000,
+        '20 indexed examples',
       );
-      expect(res.errors).toBeUndefined();
-    }
+      expect(summary.total).toBe(20);
+      const everything = JSON.stringify(
+        await p.query(
+          '{ labeledExamples(first: 50) { edges { node { id pseudonym finding ageBand sex } } } }',
+          {},
+          researcher,
+        ),
+      );
+      // Nothing the hospitals know about the patients reaches research: names, MRNs, birth dates, notes.
+      for (const phi of ['E2E Patient', 'E2E-', '2016-03-04', 'notes']) expect(everything).not.toContain(phi);
 
-    // 20 de-identified examples reach the research index (OCR runs per image: give it time).
-    const summary = await eventually(async () => {
-      const res = await p.query('{ researchSummary { total byFinding { finding count } } }', {}, researcher);
-      return res.data?.researchSummary.total === 20 ? res.data.researchSummary : undefined;
-    }, 600_000, '20 indexed examples');
-    expect(summary.total).toBe(20);
-    const everything = JSON.stringify(await p.query('{ labeledExamples(first: 50) { edges { node { id pseudonym finding ageBand sex } } } }', {}, researcher));
-    // Nothing the hospitals know about the patients reaches research: names, MRNs, birth dates, notes.
-    for (const phi of ['E2E Patient', 'E2E-', '2016-03-04', 'notes']) expect(everything).not.toContain(phi);
+      // Each example carries the prediction the doctor saw (the hospital recorded it), so agreement is measured.
+      const agreement = await p.query(
+        'query A($v: String) { modelAgreement(modelVersion: $v) { modelVersion n positives negatives auc sensitivity specificity } }',
+        { v: pipeline.model.version },
+        researcher,
+      );
+      expect(agreement.errors).toBeUndefined();
+      const expectedPositives = studies.filter((s) => s.finding === 'PNEUMONIA').length;
+      expect(agreement.data!.modelAgreement).toEqual([
+        expect.objectContaining({
+          modelVersion: pipeline.model.version,
+          n: 20,
+          positives: expectedPositives,
+          negatives: 20 - expectedPositives,
+        }),
+      ]);
+      const shown = new Map(predictions.filter((x) => !x.shadow).map((x) => [x.studyId, x]));
+      const expectedSensitivity =
+        studies.filter((s) => s.finding === 'PNEUMONIA' && shown.get(s.id)?.label === 'pneumonia').length /
+        expectedPositives;
+      expect(agreement.data!.modelAgreement[0].sensitivity).toBeCloseTo(expectedSensitivity, 10);
 
-    // Each example carries the prediction the doctor saw (the hospital recorded it), so agreement is measured.
-    const agreement = await p.query(
-      'query A($v: String) { modelAgreement(modelVersion: $v) { modelVersion n positives negatives auc sensitivity specificity } }',
-      { v: pipeline.model.version },
-      researcher,
-    );
-    expect(agreement.errors).toBeUndefined();
-    const expectedPositives = studies.filter((s) => s.finding === 'PNEUMONIA').length;
-    expect(agreement.data!.modelAgreement).toEqual([
-      expect.objectContaining({ modelVersion: pipeline.model.version, n: 20, positives: expectedPositives, negatives: 20 - expectedPositives }),
-    ]);
-    const shown = new Map(predictions.filter((x) => !x.shadow).map((x) => [x.studyId, x]));
-    const expectedSensitivity =
-      studies.filter((s) => s.finding === 'PNEUMONIA' && shown.get(s.id)?.label === 'pneumonia').length / expectedPositives;
-    expect(agreement.data!.modelAgreement[0].sensitivity).toBeCloseTo(expectedSensitivity, 10);
+      // Freeze and export the snapshot, then train one short run on PneumoniaMNIST + the export.
+      const frozen = await p.query(
+        'mutation { freezeDataset(name: "e2e loop") { id exampleCount contentHash } }',
+        {},
+        researcher,
+      );
+      expect(frozen.errors).toBeUndefined();
+      expect(frozen.data!.freezeDataset.exampleCount).toBe(20);
+      const npz = await fetch(`${p.gatewayUrl}/datasets/${frozen.data!.freezeDataset.id}/npz`, {
+        headers: { authorization: `Bearer ${researcher}` },
+      });
+      expect(npz.status).toBe(200);
+      const work = mkdtempSync(path.join(os.tmpdir(), 'research-loop-'));
+      const exportFile = path.join(work, 'export.npz');
+      writeFileSync(exportFile, new Uint8Array(await npz.arrayBuffer()));
+      const version = `loop-${p.ns}`;
+      // Asynchronous: the whole platform lives in this process and must keep serving while it trains.
+      await promisify(execFile)(
+        SYSTEM_PYTHON,
+        [
+          '-m',
+          'triage_research',
+          'train',
+          '--data',
+          SHARED_NPZ,
+          '--extra-data',
+          exportFile,
+          '--quick',
+          '--max-epochs',
+          '1',
+          '--version',
+          version,
+          '--out',
+          path.join(work, 'out'),
+        ],
+        { cwd: path.join(REPO_ROOT, 'research'), maxBuffer: 64 * 1024 * 1024 },
+      );
+      const onnx = readdirSync(path.join(work, 'out'), { recursive: true })
+        .map(String)
+        .find((f) => f.endsWith(`${version}.onnx`));
+      expect(onnx).toBeDefined();
 
-    // Freeze and export the snapshot, then train one short run on PneumoniaMNIST + the export.
-    const frozen = await p.query('mutation { freezeDataset(name: "e2e loop") { id exampleCount contentHash } }', {}, researcher);
-    expect(frozen.errors).toBeUndefined();
-    expect(frozen.data!.freezeDataset.exampleCount).toBe(20);
-    const npz = await fetch(`${p.gatewayUrl}/datasets/${frozen.data!.freezeDataset.id}/npz`, { headers: { authorization: `Bearer ${researcher}` } });
-    expect(npz.status).toBe(200);
-    const work = mkdtempSync(path.join(os.tmpdir(), 'research-loop-'));
-    const exportFile = path.join(work, 'export.npz');
-    writeFileSync(exportFile, new Uint8Array(await npz.arrayBuffer()));
-    const version = `loop-${p.ns}`;
-    // Asynchronous: the whole platform lives in this process and must keep serving while it trains.
-    await promisify(execFile)(
-      SYSTEM_PYTHON,
-      ['-m', 'triage_research', 'train', '--data', SHARED_NPZ, '--extra-data', exportFile, '--quick', '--max-epochs', '1', '--version', version, '--out', path.join(work, 'out')],
-      { cwd: path.join(REPO_ROOT, 'research'), maxBuffer: 64 * 1024 * 1024 },
-    );
-    const onnx = readdirSync(path.join(work, 'out'), { recursive: true }).map(String).find((f) => f.endsWith(`${version}.onnx`));
-    expect(onnx).toBeDefined();
+      // Publish through the gateway, shadow it, then activate it.
+      const published = await fetch(`${p.gatewayUrl}/models`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${researcher}`, 'content-type': 'application/octet-stream' },
+        body: readFileSync(path.join(work, 'out', onnx!)),
+      });
+      expect(published.status).toBe(201);
+      const shadowed = await p.query(
+        'mutation S($v: String!) { shadowModel(version: $v) { version status } }',
+        { v: version },
+        researcher,
+      );
+      expect(shadowed.data?.shadowModel.status).toBe('SHADOW');
+      const sample = new Uint8Array(
+        await sharp(readFileSync(sampleFiles()[21]!)).resize({ width: 512 }).jpeg().toBuffer(),
+      );
+      // The worker loads the shadow candidate from the registry in the background: studies scored
+      // before it is loaded get only the active prediction, so upload until one gets both.
+      const pair = await eventually(
+        async () => {
+          const answer = await uploadThroughGateway(p, 'st-marys', tech, sample);
+          const scored = (shadow: boolean) =>
+            predictions.find((x) => x.studyId === answer.studyId && x.shadow === shadow);
+          await eventually(async () => scored(false), 60_000, 'an active prediction');
+          // The shadow prediction is published right after the active one, when there is one.
+          const shadow = await eventually(async () => scored(true), 2_000, 'a shadow prediction').catch(
+            () => undefined,
+          );
+          return shadow ? [scored(false)!, shadow] : undefined;
+        },
+        90_000,
+        'active and shadow predictions',
+      );
+      expect(pair.find((x) => x.shadow)?.modelVersion).toBe(version);
+      expect(pair.find((x) => !x.shadow)?.modelVersion).toBe(pipeline.model.version);
 
-    // Publish through the gateway, shadow it, then activate it.
-    const published = await fetch(`${p.gatewayUrl}/models`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${researcher}`, 'content-type': 'application/octet-stream' },
-      body: readFileSync(path.join(work, 'out', onnx!)),
-    });
-    expect(published.status).toBe(201);
-    const shadowed = await p.query('mutation S($v: String!) { shadowModel(version: $v) { version status } }', { v: version }, researcher);
-    expect(shadowed.data?.shadowModel.status).toBe('SHADOW');
-    const sample = new Uint8Array(await sharp(readFileSync(sampleFiles()[21]!)).resize({ width: 512 }).jpeg().toBuffer());
-    const underShadow = await uploadThroughGateway(p, 'st-marys', tech, sample);
-    const pair = await eventually(async () => {
-      const mine = predictions.filter((x) => x.studyId === underShadow.studyId);
-      return mine.length >= 2 ? mine : undefined;
-    }, 60_000, 'active and shadow predictions');
-    expect(pair.find((x) => x.shadow)?.modelVersion).toBe(version);
-    expect(pair.find((x) => !x.shadow)?.modelVersion).toBe(pipeline.model.version);
+      const activated = await p.query(
+        'mutation A($v: String!) { activateModel(version: $v) { version status } }',
+        { v: version },
+        researcher,
+      );
+      expect(activated.data?.activateModel.status).toBe('ACTIVE');
+      const next = await eventually(
+        async () => {
+          const answer = await uploadThroughGateway(p, 'st-marys', tech, sample);
+          const scored = await eventually(
+            async () => predictions.find((x) => x.studyId === answer.studyId && !x.shadow),
+            60_000,
+            'a prediction',
+          );
+          return scored.modelVersion === version ? scored : undefined;
+        },
+        60_000,
+        'a prediction by the new model',
+      );
+      expect(next.modelVersion).toBe(version);
 
-    const activated = await p.query('mutation A($v: String!) { activateModel(version: $v) { version status } }', { v: version }, researcher);
-    expect(activated.data?.activateModel.status).toBe('ACTIVE');
-    const next = await eventually(async () => {
-      const answer = await uploadThroughGateway(p, 'st-marys', tech, sample);
-      const scored = await eventually(async () => predictions.find((x) => x.studyId === answer.studyId && !x.shadow), 60_000, 'a prediction');
-      return scored.modelVersion === version ? scored : undefined;
-    }, 60_000, 'a prediction by the new model');
-    expect(next.modelVersion).toBe(version);
-
-    // The suite-wide PHI scan saw every answer of the research service above, the download included.
-    expect(phi.scanned).toBeGreaterThan(5);
-    expect(phi.hits).toEqual([]);
-  });
+      // The suite-wide PHI scan saw every answer of the research service above, the download included.
+      expect(phi.scanned).toBeGreaterThan(5);
+      expect(phi.hits).toEqual([]);
+    },
+  );
 });

@@ -8,12 +8,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decodeEvent, PredictionCreatedV1 } from '@triage/contracts';
-import { createLogger } from '@triage/logger';
 import { connectNats, type NatsConnection } from '@triage/nats';
-import { createServer as createResearch, parseConfig as parseResearchConfig, type ResearchServer } from '@triage/subgraph-research';
-import { createTestDatabase, dropTestDatabase, eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
+import { eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { DEMO_PASSWORD } from '../../gateway/test/support/platform.js';
+import { startResearch, type ResearchService } from './support/research.js';
 import { Pipeline, uploadThroughGateway } from './support/pipeline.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,7 +40,12 @@ async function relabelledModel(bytes: Uint8Array, version: string): Promise<Uint
 }
 
 let mrn = 0;
-const patient = () => ({ mrn: `RESEARCH-PAGE-${Date.now()}-${++mrn}`, name: 'Research Page Patient', birthDate: '2016-07-08', sex: 'MALE' });
+const patient = () => ({
+  mrn: `RESEARCH-PAGE-${Date.now()}-${++mrn}`,
+  name: 'Research Page Patient',
+  birthDate: '2016-07-08',
+  sex: 'MALE',
+});
 
 /**
  * The research page in headless Chromium against the whole platform (gateway, hospitals, triage,
@@ -51,8 +55,7 @@ const patient = () => ({ mrn: `RESEARCH-PAGE-${Date.now()}-${++mrn}`, name: 'Res
  */
 describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headless Chromium', () => {
   let pipeline: Pipeline;
-  let research: ResearchServer;
-  let researchDb = '';
+  let research: ResearchService | undefined;
   let browser: Browser;
   let nc: NatsConnection;
   const phi = new PhiScanner();
@@ -64,22 +67,9 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
     const researchPort = await freePort();
     pipeline = await Pipeline.start({ RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` });
     const p = pipeline.platform;
-    researchDb = `${p.ns}_research`;
-    research = await createResearch(
-      parseResearchConfig({
-        PORT: String(researchPort),
-        DATABASE_URL: await createTestDatabase(researchDb),
-        NATS_URL: TEST_NATS_URL,
-        NATS_NAMESPACE: p.ns,
-        LOG_LEVEL: 'silent',
-        ...p.authEnv,
-      }),
-      {
-        log: createLogger({ service: 'e2e-research', level: 'silent' }),
-        responseTap: ({ method, path: route, status, body }) => phi.scan(body, `${method} ${route} ${status}`),
-      },
+    research = await startResearch(p, researchPort, ({ method, path: route, status, body }) =>
+      phi.scan(body, `${method} ${route} ${status}`),
     );
-    await research.start();
     nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-research-page' });
     const sub = nc.subscribe(p.topology.subjects.allPredictions);
     void (async () => {
@@ -87,20 +77,29 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
     })();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     await nc?.close();
-    await research?.stop().catch(() => undefined);
+    await research?.stop();
     await pipeline?.stop();
-    if (researchDb) await dropTestDatabase(researchDb).catch(() => undefined);
   });
 
   async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`${email}: ${e.message}`));
     await page.goto(pipeline.platform.gatewayUrl);
@@ -110,123 +109,198 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
     return { context, page };
   }
 
-  const jpeg = async (file: string) => new Uint8Array(await sharp(readFileSync(file)).resize({ width: 512 }).jpeg().toBuffer());
+  const jpeg = async (file: string) =>
+    new Uint8Array(await sharp(readFileSync(file)).resize({ width: 512 }).jpeg().toBuffer());
 
-  it('shows counts and charts after reviews; shadows then activates a published model; the worker follows', { timeout: 600_000 }, async () => {
-    const p = pipeline.platform;
-    const tech = await p.login('tech.st-marys@demo.local');
-    const doctorToken = await p.login('doctor.st-marys@demo.local');
-    const researcherToken = await p.login('researcher@demo.local');
-    const hospitalId = p.hospital('st-marys').id;
+  it(
+    'shows counts and charts after reviews; shadows then activates a published model; the worker follows',
+    { timeout: 600_000 },
+    async () => {
+      const p = pipeline.platform;
+      const tech = await p.login('tech.st-marys@demo.local');
+      const doctorToken = await p.login('doctor.st-marys@demo.local');
+      const researcherToken = await p.login('researcher@demo.local');
+      const hospitalId = p.hospital('st-marys').id;
 
-    // Reviews: two pneumonia, two normal, each after the model scored the study.
-    const pneumonia = sampleFiles().filter((f) => f.includes('PNEUMONIA'));
-    const normal = sampleFiles().filter((f) => f.includes('NORMAL'));
-    const files = [pneumonia[0]!, normal[0]!, pneumonia[1]!, normal[1]!].slice(0, REVIEWS);
-    for (const file of files) {
-      const upload = await uploadThroughGateway(p, 'st-marys', tech, await jpeg(file), patient());
-      expect(upload.status).toBe(201);
-      await eventually(async () => (predictions.some((x) => x.studyId === upload.studyId) ? true : undefined), 60_000, 'a prediction');
-      const res = await p.query(
-        'mutation R($h: ID!, $s: ID!, $f: ReviewFinding!) { recordReview(hospitalId: $h, studyId: $s, finding: $f, notes: "Research Page Patient looks fine") { id } }',
-        { h: hospitalId, s: upload.studyId, f: file.includes('PNEUMONIA') ? 'PNEUMONIA' : 'NORMAL' },
-        doctorToken,
+      // Reviews: two pneumonia, two normal, each after the model scored the study.
+      const pneumonia = sampleFiles().filter((f) => f.includes('PNEUMONIA'));
+      const normal = sampleFiles().filter((f) => f.includes('NORMAL'));
+      const files = [pneumonia[0]!, normal[0]!, pneumonia[1]!, normal[1]!].slice(0, REVIEWS);
+      for (const file of files) {
+        const upload = await uploadThroughGateway(p, 'st-marys', tech, await jpeg(file), patient());
+        expect(upload.status).toBe(201);
+        await eventually(
+          async () => (predictions.some((x) => x.studyId === upload.studyId) ? true : undefined),
+          60_000,
+          'a prediction',
+        );
+        const res = await p.query(
+          'mutation R($h: ID!, $s: ID!, $f: ReviewFinding!) { recordReview(hospitalId: $h, studyId: $s, finding: $f, notes: "Research Page Patient looks fine") { id } }',
+          { h: hospitalId, s: upload.studyId, f: file.includes('PNEUMONIA') ? 'PNEUMONIA' : 'NORMAL' },
+          doctorToken,
+        );
+        expect(res.errors).toBeUndefined();
+      }
+      await eventually(
+        async () => {
+          const res = await p.query('{ researchSummary { total } }', {}, researcherToken);
+          return res.data?.researchSummary.total === REVIEWS ? true : undefined;
+        },
+        300_000,
+        `${REVIEWS} indexed examples`,
       );
-      expect(res.errors).toBeUndefined();
-    }
-    await eventually(async () => {
-      const res = await p.query('{ researchSummary { total } }', {}, researcherToken);
-      return res.data?.researchSummary.total === REVIEWS ? true : undefined;
-    }, 300_000, `${REVIEWS} indexed examples`);
-    const frozen = await p.query('mutation { freezeDataset(name: "research page") { id version } }', {}, researcherToken);
-    expect(frozen.errors).toBeUndefined();
-    const published = await fetch(`${p.gatewayUrl}/models`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${researcherToken}`, 'content-type': 'application/octet-stream' },
-      body: await relabelledModel(pipeline.model.bytes, candidateVersion),
-    });
-    expect(published.status).toBe(201);
+      const frozen = await p.query(
+        'mutation { freezeDataset(name: "research page") { id version } }',
+        {},
+        researcherToken,
+      );
+      expect(frozen.errors).toBeUndefined();
+      const published = await fetch(`${p.gatewayUrl}/models`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${researcherToken}`, 'content-type': 'application/octet-stream' },
+        body: await relabelledModel(pipeline.model.bytes, candidateVersion),
+      });
+      expect(published.status).toBe(201);
 
-    // The researcher lands on the research page.
-    const { page } = await signIn('researcher@demo.local');
-    await page.getByRole('heading', { name: 'Research', level: 1 }).waitFor();
-    await expect.poll(() => page.getByTestId('examples-total').textContent(), { timeout: 30_000 }).toBe(String(REVIEWS));
-    await page.getByRole('img', { name: 'Dataset growth' }).waitFor();
-    await page.getByRole('img', { name: 'Label balance' }).waitFor();
-    const balance = page.getByRole('row', { name: /St\. Mary's/ });
-    await expect(balance.textContent()).resolves.toMatch(/^St\. Mary's2204$/);
-    // Every example carries the active model's prediction (the hospital recorded it), so agreement is measured.
-    const agreement = page.locator(`tr[data-agreement-version="${pipeline.model.version}"]`);
-    await agreement.waitFor();
-    await expect(agreement.locator('td').first().textContent()).resolves.toBe(String(REVIEWS));
-    await page.getByRole('img', { name: 'AUC over time' }).waitFor();
-    await page.getByRole('img', { name: 'Sensitivity over time' }).waitFor();
+      // The researcher lands on the research page.
+      const { page } = await signIn('researcher@demo.local');
+      await page.getByRole('heading', { name: 'Research', level: 1 }).waitFor();
+      await expect
+        .poll(() => page.getByTestId('examples-total').textContent(), { timeout: 30_000 })
+        .toBe(String(REVIEWS));
+      await page.getByRole('img', { name: 'Dataset growth' }).waitFor();
+      await page.getByRole('img', { name: 'Label balance' }).waitFor();
+      const balance = page.getByRole('row', { name: /St\. Mary's/ });
+      await expect(balance.textContent()).resolves.toMatch(/^St\. Mary's2204$/);
+      // Every example carries the active model's prediction (the hospital recorded it), so agreement is measured.
+      const agreement = page.locator(`tr[data-agreement-version="${pipeline.model.version}"]`);
+      await agreement.waitFor();
+      await expect(agreement.locator('td').first().textContent()).resolves.toBe(String(REVIEWS));
+      await page.getByRole('img', { name: 'AUC over time' }).waitFor();
+      await page.getByRole('img', { name: 'Sensitivity over time' }).waitFor();
 
-    // A frozen dataset downloads through the gateway.
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: `Download dataset v${frozen.data!.freezeDataset.version} as PneumoniaMNIST .npz` }).click(),
-    ]);
-    expect(download.suggestedFilename()).toMatch(/\.npz$/);
-    expect(readFileSync((await download.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      // A frozen dataset downloads through the gateway.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page
+          .getByRole('button', {
+            name: `Download dataset v${frozen.data!.freezeDataset.version} as PneumoniaMNIST .npz`,
+          })
+          .click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/\.npz$/);
+      expect(
+        readFileSync((await download.path())!)
+          .subarray(0, 2)
+          .toString('latin1'),
+      ).toBe('PK');
 
-    // Shadow the candidate, with a confirmation; the worker also scores live traffic with it.
-    await page.getByRole('button', { name: `Shadow ${candidateVersion}` }).click();
-    const confirm = page.getByRole('alertdialog');
-    await expect(confirm.getByRole('heading').textContent()).resolves.toContain(`Run ${candidateVersion} in shadow?`);
-    // Cancelling changes nothing; Escape too.
-    await confirm.getByRole('button', { name: 'Cancel' }).click();
-    await expect(page.getByRole('alertdialog').count()).resolves.toBe(0);
-    await page.getByRole('button', { name: `Shadow ${candidateVersion}` }).click();
-    await page.keyboard.press('Escape');
-    await expect(page.getByRole('alertdialog').count()).resolves.toBe(0);
-    await page.getByRole('button', { name: `Shadow ${candidateVersion}` }).click();
-    await page.keyboard.press('Enter'); // focus is on the confirm button
-    await page.getByRole('status').filter({ hasText: `${candidateVersion} now runs in shadow.` }).waitFor();
-    const row = page.locator(`tr[data-model-version="${candidateVersion}"]`);
-    await expect.poll(() => row.locator('.tag').textContent()).toBe('Shadow');
-    const shadowed = await eventually(async () => {
-      const upload = await uploadThroughGateway(p, 'st-marys', tech, await jpeg(pneumonia[2]!), patient());
-      const pair = await eventually(async () => {
-        const mine = predictions.filter((x) => x.studyId === upload.studyId);
-        return mine.length >= 2 ? mine : undefined;
-      }, 30_000, 'active and shadow predictions').catch(() => undefined);
-      return pair?.find((x) => x.shadow && x.modelVersion === candidateVersion);
-    }, 90_000, 'a shadow prediction by the candidate');
-    expect(shadowed.shadow).toBe(true);
+      // Shadow the candidate, with a confirmation; the worker also scores live traffic with it.
+      await page.getByRole('button', { name: `Shadow ${candidateVersion}` }).click();
+      const confirm = page.getByRole('alertdialog');
+      await expect(confirm.getByRole('heading').textContent()).resolves.toContain(
+        `Run ${candidateVersion} in shadow?`,
+      );
+      // Cancelling changes nothing; Escape too.
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await expect(page.getByRole('alertdialog').count()).resolves.toBe(0);
+      await page.getByRole('button', { name: `Shadow ${candidateVersion}` }).click();
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('alertdialog').count()).resolves.toBe(0);
+      await page.getByRole('button', { name: `Shadow ${candidateVersion}` }).click();
+      await page.keyboard.press('Enter'); // focus is on the confirm button
+      await page
+        .getByRole('status')
+        .filter({ hasText: `${candidateVersion} now runs in shadow.` })
+        .waitFor();
+      const row = page.locator(`tr[data-model-version="${candidateVersion}"]`);
+      await expect.poll(() => row.locator('.tag').textContent()).toBe('Shadow');
+      const shadowed = await eventually(
+        async () => {
+          const upload = await uploadThroughGateway(
+            p,
+            'st-marys',
+            tech,
+            await jpeg(pneumonia[2]!),
+            patient(),
+          );
+          const pair = await eventually(
+            async () => {
+              const mine = predictions.filter((x) => x.studyId === upload.studyId);
+              return mine.length >= 2 ? mine : undefined;
+            },
+            30_000,
+            'active and shadow predictions',
+          ).catch(() => undefined);
+          return pair?.find((x) => x.shadow && x.modelVersion === candidateVersion);
+        },
+        90_000,
+        'a shadow prediction by the candidate',
+      );
+      expect(shadowed.shadow).toBe(true);
 
-    // Activate it; the worker's next prediction carries it.
-    await row.getByRole('button', { name: `Activate ${candidateVersion}` }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: `Activate ${candidateVersion}` }).click();
-    await page.getByRole('status').filter({ hasText: `${candidateVersion} is now the active model.` }).waitFor();
-    await expect.poll(() => row.locator('.tag').textContent()).toBe('Active');
-    await expect(page.getByRole('button', { name: `Activate ${candidateVersion}` }).count()).resolves.toBe(0);
-    const next = await eventually(async () => {
-      const upload = await uploadThroughGateway(p, 'st-marys', tech, await jpeg(normal[2]!), patient());
-      const scored = await eventually(async () => predictions.find((x) => x.studyId === upload.studyId && !x.shadow), 60_000, 'a prediction');
-      return scored.modelVersion === candidateVersion ? scored : undefined;
-    }, 90_000, 'a prediction by the activated model');
-    expect(next.modelVersion).toBe(candidateVersion);
+      // Activate it; the worker's next prediction carries it.
+      await row.getByRole('button', { name: `Activate ${candidateVersion}` }).click();
+      await page
+        .getByRole('alertdialog')
+        .getByRole('button', { name: `Activate ${candidateVersion}` })
+        .click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `${candidateVersion} is now the active model.` })
+        .waitFor();
+      await expect.poll(() => row.locator('.tag').textContent()).toBe('Active');
+      await expect(page.getByRole('button', { name: `Activate ${candidateVersion}` }).count()).resolves.toBe(
+        0,
+      );
+      const next = await eventually(
+        async () => {
+          const upload = await uploadThroughGateway(p, 'st-marys', tech, await jpeg(normal[2]!), patient());
+          const scored = await eventually(
+            async () => predictions.find((x) => x.studyId === upload.studyId && !x.shadow),
+            60_000,
+            'a prediction',
+          );
+          return scored.modelVersion === candidateVersion ? scored : undefined;
+        },
+        90_000,
+        'a prediction by the activated model',
+      );
+      expect(next.modelVersion).toBe(candidateVersion);
 
-    mkdirSync(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.waitForTimeout(1_000);
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/research-page.png'), fullPage: true });
+      mkdirSync(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(1_000);
+      await page.screenshot({
+        path: path.join(REPO_ROOT, 'docs/screenshots/research-page.png'),
+        fullPage: true,
+      });
 
-    // A failed action is reported, not swallowed: rolling back twice leaves nothing to roll back to.
-    await page.getByRole('button', { name: 'Roll back to the previous model' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back' }).click();
-    await page.getByRole('status').filter({ hasText: `Rolled back: ${pipeline.model.version} is the active model again.` }).waitFor();
-    await page.getByRole('button', { name: 'Roll back to the previous model' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: /^Not done: / }).textContent()).resolves.toMatch(/^Not done: \S/);
-    expect(errors).toEqual([]);
-  });
+      // A failed action is reported, not swallowed: rolling back twice leaves nothing to roll back to.
+      await page.getByRole('button', { name: 'Roll back to the previous model' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Rolled back: ${pipeline.model.version} is the active model again.` })
+        .waitFor();
+      await page.getByRole('button', { name: 'Roll back to the previous model' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back' }).click();
+      await expect(
+        page
+          .getByRole('alert')
+          .filter({ hasText: /^Not done: / })
+          .textContent(),
+      ).resolves.toMatch(/^Not done: \S/);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('is not there for a doctor', async () => {
     const { page } = await signIn('doctor.st-marys@demo.local');
     await page.getByRole('heading', { name: 'Triage worklist' }).waitFor();
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' }).count()).resolves.toBe(0);
+    await expect(
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' }).count(),
+    ).resolves.toBe(0);
     await page.goto(`${pipeline.platform.gatewayUrl}/#/research`);
     await page.getByRole('heading', { name: 'Triage worklist' }).waitFor();
     expect(page.url()).toMatch(/#\/worklist$/);
