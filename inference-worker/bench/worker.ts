@@ -15,7 +15,7 @@ import { writePerformanceSection } from './perf-doc.js';
 
 const STUDIES = Number(process.env.BENCH_STUDIES ?? 240);
 const THREADS = Number(process.env.WORKER_PREPROCESS_THREADS ?? os.availableParallelism());
-const CONCURRENCY = Number(process.env.WORKER_PREPROCESS_CONCURRENCY ?? Math.max(4, 2 * THREADS));
+const CONCURRENCY = Number(process.env.WORKER_PREPROCESS_CONCURRENCY ?? Math.max(4, 4 * THREADS)); // the worker's default
 
 async function modelBytes(): Promise<{ bytes: Uint8Array; name: string }> {
   try {

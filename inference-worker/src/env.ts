@@ -14,7 +14,8 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_IN_FLIGHT: positiveInt(64),
   WORKER_MAX_DELIVERIES: positiveInt(5),
   WORKER_ACK_WAIT_MS: positiveInt(30_000),
-  WORKER_PREPROCESS_CONCURRENCY: positiveInt(4),
+  /** Images being read and preprocessed at once: enough to keep every preprocessing thread fed while the model runs. */
+  WORKER_PREPROCESS_CONCURRENCY: positiveInt(Math.max(4, 4 * os.availableParallelism())),
   /** onnxruntime threads per inference call: 1, because the preprocessing threads use the other cores. */
   WORKER_INTRA_OP_THREADS: positiveInt(1),
   /** Worker threads that decode and reduce images (0 = on the event-loop thread). */
