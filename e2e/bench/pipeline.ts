@@ -124,7 +124,7 @@ async function main() {
   writePerformanceSection(
     `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
     [
-      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway and the inference worker (its default preprocessing threads) in processes of their own, directory, both hospitals and triage in one more, whose second thread runs the technicians and times them' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway and the inference worker (its default preprocessing threads) in processes of their own, directory, both hospitals and triage in one more, whose second thread runs the technicians and times them,' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
       'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
       '',
       '| p50 | p95 | p99 | studies | missing | target |',
