@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TEST_NATS_URL } from '@triage/testing';
+import { databaseUrlFor, freePort, TEST_NATS_URL } from '@triage/testing';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { writePerformanceSection } from '../../inference-worker/bench/perf-doc.js';
 import { startGatewayProcess } from '../../gateway/test/support/gateway-process.js';
@@ -19,27 +19,28 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 
-/** process: the worker runs as its own process, as deployed; in-process: inside the platform's process. */
-const WORKER_MODE = process.env.BENCH_WORKER ?? 'process';
-const WORKER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../inference-worker');
+/**
+ * process (default): every service but the directory runs as a process of its own, from its own entry
+ * point, as deployed; in-process: every service inside the bench's process.
+ */
+const MODE = process.env.BENCH_SERVICES ?? 'process';
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Starts the inference worker's own entry point (src/main.ts) on the platform's namespace; resolves once it is ready. */
-async function startWorkerProcess(namespace: string): Promise<ChildProcess> {
+/** Starts a service's entry point (`<dir>/src/main.ts`) with `env`; resolves once `<base>/readyz` answers 200. */
+async function startServiceProcess(dir: string, env: Record<string, string>, base: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: WORKER_DIR,
-    env: { ...process.env, PORT: '0', NATS_URL: TEST_NATS_URL, NATS_NAMESPACE: namespace, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: path.join(REPO, dir),
+    env: { ...process.env, NATS_URL: TEST_NATS_URL, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.once('exit', (code) => reject(new Error(`worker process exited with code ${code} before it was ready`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      if (buffered.includes('inference worker started')) resolve();
-    });
-  });
-  child.stdout!.resume();
-  return child;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${dir} exited with code ${child.exitCode} before it was ready`);
+    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return child;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${dir} did not become ready`);
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -51,22 +52,29 @@ function processCpuSeconds(pid: number): number {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main() {
-  // As deployed, the gateway and the worker run as processes of their own; directory, hospitals and
-  // triage share the bench's process with the load generator.
-  const separate = WORKER_MODE === 'process';
+  // As deployed, the gateway, each hospital, triage and the worker run as processes of their own (the
+  // test platform starts hospitals and triage in this process first; they hand over port, database and
+  // durable consumers to their processes). The directory stays here: it only issues the tokens.
+  const separate = MODE === 'process';
   const pipeline = await Pipeline.start({}, { inProcessGateway: !separate, inProcessWorker: !separate });
   const p = pipeline.platform;
-  let workerProcess: ChildProcess | undefined;
-  let gatewayProcess: ChildProcess | undefined;
-  process.once('exit', () => {
-    workerProcess?.kill('SIGKILL');
-    gatewayProcess?.kill('SIGKILL');
-  });
+  const children: { name: string; child: ChildProcess }[] = [];
+  process.once('exit', () => children.forEach(({ child }) => child.kill('SIGKILL')));
   if (separate) {
+    for (const h of p.hospitals) {
+      await h.server.stop();
+      const env = { HOSPITAL_ID: h.id, HOSPITAL_SLUG: h.slug, PORT: new URL(h.url).port, DATABASE_URL: databaseUrlFor(h.database), NATS_NAMESPACE: p.ns, ...p.authEnv };
+      children.push({ name: h.slug, child: await startServiceProcess('subgraphs/hospital', env, h.url) });
+    }
+    const triageUrl = p.triage.url();
+    await p.triage.stop();
+    const triageEnv = { PORT: new URL(triageUrl).port, DATABASE_URL: databaseUrlFor(p.databases.find((d) => d.endsWith('_triage'))!), NATS_NAMESPACE: p.ns, ...p.authEnv };
+    children.push({ name: 'triage', child: await startServiceProcess('subgraphs/triage', triageEnv, triageUrl) });
     const gateway = await startGatewayProcess(p);
-    gatewayProcess = gateway.child;
+    children.push({ name: 'gateway', child: gateway.child });
     p.gatewayUrl = gateway.url;
-    workerProcess = await startWorkerProcess(p.ns);
+    const workerPort = await freePort();
+    children.push({ name: 'worker', child: await startServiceProcess('inference-worker', { PORT: String(workerPort), NATS_NAMESPACE: p.ns }, `http://127.0.0.1:${workerPort}`) });
   }
   const images = sampleFiles().map((f) => new Uint8Array(readFileSync(f)));
   const slugs = ['st-marys', 'general'];
@@ -74,11 +82,10 @@ async function main() {
 
   const total = WARMUP + RATE * SECONDS;
   console.log(
-    `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; ${separate ? 'gateway and worker in processes of their own' : 'every service in one process'}`,
+    `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; ${separate ? 'gateway, hospitals, triage and worker in processes of their own' : 'every service in one process'}`,
   );
   const start = performance.now();
-  const cpuOf = (child?: ChildProcess) => (child ? processCpuSeconds(child.pid!) : 0);
-  const cpuStart = { platform: process.cpuUsage(), worker: cpuOf(workerProcess), gateway: cpuOf(gatewayProcess) };
+  const cpuStart = { bench: process.cpuUsage(), children: children.map(({ child }) => processCpuSeconds(child.pid!)) };
   // Technicians and stopwatch on a thread of their own (see load.worker.mjs).
   const technicians = new Worker(new URL('./load.worker.mjs', import.meta.url), {
     workerData: {
@@ -99,17 +106,17 @@ async function main() {
   await technicians.terminate();
   const { refused } = result;
   const elapsed = (performance.now() - start) / 1000;
-  const platformCpu = process.cpuUsage(cpuStart.platform);
-  const cpu = {
-    platform: (platformCpu.user + platformCpu.system) / 1e6 / elapsed,
-    worker: (cpuOf(workerProcess) - cpuStart.worker) / elapsed,
-    gateway: (cpuOf(gatewayProcess) - cpuStart.gateway) / elapsed,
-  };
+  const benchCpu = process.cpuUsage(cpuStart.bench);
+  // Share of one core per process while uploading.
+  const cpu = [
+    { name: separate ? 'bench process (directory, load thread)' : 'all services and the load thread', share: (benchCpu.user + benchCpu.system) / 1e6 / elapsed },
+    ...children.map(({ name, child }, i) => ({ name, share: (processCpuSeconds(child.pid!) - cpuStart.children[i]!) / elapsed })),
+  ];
+  const cpuLine = cpu.map((c) => `${c.name} ${(c.share * 100).toFixed(0)}`).join(', ');
   const load = os.loadavg()[0]!;
   const latencies = [...result.latencies].sort((a, b) => a - b);
   const missing = result.accepted - latencies.length;
-  for (const child of [workerProcess, gatewayProcess]) {
-    if (!child) continue;
+  for (const { child } of children) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
@@ -118,20 +125,20 @@ async function main() {
   const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
   console.log(`measured ${latencies.length} studies (${missing} without a stored prediction within 60 s, ${refused} uploads refused)`);
   console.log(
-    `CPU while uploading (% of one core): directory + hospitals + triage (+ load thread) ${(cpu.platform * 100).toFixed(0)}, gateway ${(cpu.gateway * 100).toFixed(0)}, worker ${(cpu.worker * 100).toFixed(0)}; load average ${load.toFixed(2)} on ${os.availableParallelism()} cores`,
+    `CPU while uploading (% of one core): ${cpuLine}; load average ${load.toFixed(2)} on ${os.availableParallelism()} cores`,
   );
   console.log(`upload accepted -> prediction stored: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms, p99 ${p99!.toFixed(0)} ms (target p95 < 150 ms)`);
   writePerformanceSection(
     `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
     [
-      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway and the inference worker (its default preprocessing threads) in processes of their own, directory, both hospitals and triage in one more, whose second thread runs the technicians and times them,' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway, each hospital, triage and the inference worker (its default preprocessing threads) in processes of their own, the directory in the bench process, whose second thread runs the technicians and times them,' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
       'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
       '',
       '| p50 | p95 | p99 | studies | missing | target |',
       '|---|---|---|---|---|---|',
       `| ${p50!.toFixed(0)} ms | ${p95!.toFixed(0)} ms | ${p99!.toFixed(0)} ms | ${latencies.length} | ${missing} | p95 < 150 ms |`,
       '',
-      `CPU while uploading, in % of one core: directory + hospitals + triage (with the load thread) ${(cpu.platform * 100).toFixed(0)}, gateway ${(cpu.gateway * 100).toFixed(0)}, worker ${(cpu.worker * 100).toFixed(0)}; load average ${load.toFixed(2)} at the end (PostgreSQL and NATS not counted).`,
+      `CPU while uploading, in % of one core: ${cpuLine}; load average ${load.toFixed(2)} at the end (PostgreSQL and NATS not counted).`,
     ].join('\n'),
   );
   process.exit(0);
