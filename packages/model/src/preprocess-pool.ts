@@ -6,10 +6,7 @@ import { UnsupportedImageError } from './preprocess.js';
 
 /** The image could not be preprocessed (corrupt, unsupported): retrying will not help. */
 export class PreprocessError extends Error {
-  constructor(
-    message: string,
-    readonly unsupported: boolean,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = 'PreprocessError';
   }
@@ -83,7 +80,7 @@ export class PreprocessPool {
       if (!task) return;
       slot.pending.delete(reply.id);
       if (reply.input) task.resolve(reply.input);
-      else task.reject(reply.unsupported ? new UnsupportedImageError(reply.error ?? 'unsupported image') : new PreprocessError(reply.error ?? 'preprocessing failed', false));
+      else task.reject(reply.unsupported ? new UnsupportedImageError(reply.error ?? 'unsupported image') : new PreprocessError(reply.error ?? 'preprocessing failed'));
     });
     const fail = (why: string) => {
       for (const task of slot.pending.values()) task.reject(new PreprocessThreadError(why));
