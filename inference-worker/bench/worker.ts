@@ -14,8 +14,8 @@ import { PipelineHarness, sampleFiles, tinyModel } from '../test/support/harness
 import { writePerformanceSection } from './perf-doc.js';
 
 const STUDIES = Number(process.env.BENCH_STUDIES ?? 240);
-const THREADS = Number(process.env.WORKER_PREPROCESS_THREADS ?? os.availableParallelism());
-const CONCURRENCY = Number(process.env.WORKER_PREPROCESS_CONCURRENCY ?? Math.max(4, 4 * THREADS)); // the worker's default
+// The worker's own settings (its defaults unless WORKER_* variables say otherwise).
+const { preprocessThreads: THREADS, preprocessConcurrency: CONCURRENCY, batching } = parseWorkerConfig(process.env);
 
 async function modelBytes(): Promise<{ bytes: Uint8Array; name: string }> {
   try {
@@ -124,7 +124,7 @@ async function main() {
       `| inside the worker: inference wall time per study (${inferenceMs.toFixed(2)} ms) / a study's processing latency (preprocess ${preprocessMs.toFixed(1)} ms + inference) | ${(ownShare * 100).toFixed(1)} % | |`,
       `| inside the worker: inference wall time / wall-clock time per study at that throughput (${perStudyMs.toFixed(1)} ms) | ${(share * 100).toFixed(1)} % | |`,
       '',
-      `Settings: max batch ${process.env.WORKER_MAX_BATCH ?? 16}, max wait ${process.env.WORKER_MAX_WAIT_MS ?? 10} ms, ${THREADS} preprocessing threads, preprocessing concurrency ${CONCURRENCY}, 1 ONNX intra-op thread. Throughput is the steady state (10th to last prediction).`,
+      `Settings: max batch ${batching.maxBatch}, max wait ${batching.maxWaitMs} ms, ${THREADS} preprocessing threads, preprocessing concurrency ${CONCURRENCY}, 1 ONNX intra-op thread. Throughput is the steady state (10th to last prediction).`,
     ].join('\n'),
   );
 }
