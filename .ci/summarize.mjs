@@ -7,6 +7,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let files = 0;
+// Named again at the end, where a CI log that keeps only its tail still shows them.
+const failures = [];
 for (const name of readdirSync(dir)) {
   const text = readFileSync(path.join(dir, name), 'utf8');
   files++;
@@ -17,7 +19,14 @@ for (const name of readdirSync(dir)) {
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A test file that crashed before its tests ran counts as a failure, not as nothing.
     for (const suite of report.testResults ?? []) {
-      if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed++;
+      const file = path.relative(process.cwd(), suite.name ?? '');
+      if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
+        failed++;
+        failures.push(`${file}: ${firstLine(suite.message)}`);
+      }
+      for (const test of suite.assertionResults ?? []) {
+        if (test.status === 'failed') failures.push(`${file} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      }
     }
   } else if (name.endsWith('.xml')) {
     for (const m of text.matchAll(/<testsuite\b[^>]*>/g)) {
@@ -28,6 +37,9 @@ for (const name of readdirSync(dir)) {
       passed += total - bad - skip;
       failed += bad;
       skipped += skip;
+    }
+    for (const m of text.matchAll(/<testcase\b[^>]*\bname="([^"]*)"[^>]*>\s*<(failure|error)\b([^>]*)>/g)) {
+      failures.push(`${name} > ${m[1]}: ${/\bmessage="([^"]*)"/.exec(m[3])?.[1] ?? m[2]}`);
     }
   }
 }
@@ -56,6 +68,11 @@ for (const report of expected) {
     failed++;
   }
 }
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${files} test reports`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+function firstLine(text) {
+  return String(text ?? 'no message').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? 'no message';
+}
+
 process.exit(failed > 0 || files === 0 ? 1 : 0);

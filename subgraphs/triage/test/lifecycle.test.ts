@@ -16,7 +16,9 @@ describe('lifecycle', () => {
 
   it('drains on stop and loses no study across a restart', async () => {
     const ids = Array.from({ length: 150 }, () => studyId());
-    for (const id of ids) await publishStudy(h, studyCreated({ hospitalId: hospital, studyId: id }));
+    // Published all at once, so the consumer cannot keep pace with the publisher and there is
+    // still work in flight when the server stops, however fast or slow this machine is.
+    await Promise.all(ids.map((id) => publishStudy(h, studyCreated({ hospitalId: hospital, studyId: id }))));
     await waitFor(() => h.server.consumers.stats.studies.ack > 0, 'processing started');
     await h.server.stop();
 
