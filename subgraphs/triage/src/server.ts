@@ -65,7 +65,7 @@ export async function createServer(config: TriageConfig, deps: TriageServerDeps 
     maxAckPending: config.nats.maxAckPending,
     concurrency: config.nats.concurrency,
     retryDelayMs: config.nats.retryDelayMs,
-    projection: new TriageProjection(orm),
+    projection: new TriageProjection(orm, log),
     log,
     onOutcome: (consumer, outcome) => events.inc({ consumer, outcome }),
     metrics: createTriageMetrics(metrics.registry),

@@ -194,5 +194,6 @@ export class TriageConsumers {
     const runners = this.runners;
     this.runners = [];
     await Promise.all(runners.map((runner) => runner.drain()));
+    await this.settings.projection.flush();
   }
 }

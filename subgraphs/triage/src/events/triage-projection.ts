@@ -1,13 +1,19 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import type { PredictionCreatedV1, StudyCreatedV1, StudyReviewedV1 } from '@triage/contracts';
+import type { Logger } from '@triage/logger';
 import type { Orm } from '@triage/service-common';
-import { Prediction } from '../prediction/prediction.entity.js';
-import { advanceStatus, priorityFromRisk, type TriageStatus } from '../worklist-item/triage-state.js';
-import { WorklistItem } from '../worklist-item/worklist-item.entity.js';
+import type { TriageStatus } from '../worklist-item/triage-state.js';
+import type { WorklistItem } from '../worklist-item/worklist-item.entity.js';
+
+/** What an event leaves on the worklist: the item's state as committed. */
+export type ProjectedItem = Pick<
+  WorklistItem,
+  'hospitalId' | 'studyId' | 'status' | 'priority' | 'risk' | 'modelVersion' | 'receivedAt' | 'updatedAt'
+>;
 
 export interface ProjectionResult {
   /** The committed triage row, or null when the event does not put the study on the worklist. */
-  item: WorklistItem | null;
+  item: ProjectedItem | null;
   /** Whether anything a worklist reader sees (status, priority, risk, model) changed. */
   changed: boolean;
   /** Set when this event stored a new live (non-shadow) prediction: its study's registration time. */
@@ -16,145 +22,169 @@ export interface ProjectionResult {
   reviewedPrediction?: { modelVersion: string; label: string };
 }
 
-type VisibleState = Pick<WorklistItem, 'status' | 'priority' | 'risk' | 'modelVersion'>;
-const visibleState = ({ status, priority, risk, modelVersion }: WorklistItem): VisibleState => ({
-  status,
-  priority,
-  risk,
-  modelVersion,
+interface ItemRow {
+  hospital_id: string;
+  study_id: string;
+  status: TriageStatus;
+  priority: number;
+  risk: number | null;
+  model_version: string | null;
+  /** Milliseconds since the epoch, exact (bigint, as text). */
+  received_ms: string;
+  updated_ms: string;
+  changed: boolean;
+}
+
+const ITEM_COLUMNS = `(r.item).hospital_id, (r.item).study_id, (r.item).status, (r.item).priority, (r.item).risk,
+  (r.item).model_version, (extract(epoch from (r.item).received_at) * 1000)::bigint as received_ms,
+  (extract(epoch from (r.item).updated_at) * 1000)::bigint as updated_ms, r.changed`;
+
+const itemOf = (row: ItemRow): ProjectedItem => ({
+  hospitalId: row.hospital_id,
+  studyId: row.study_id,
+  status: row.status,
+  priority: row.priority,
+  risk: row.risk,
+  modelVersion: row.model_version,
+  receivedAt: new Date(Number(row.received_ms)),
+  updatedAt: new Date(Number(row.updated_ms)),
 });
-const sameState = (a: VisibleState, b: VisibleState) =>
-  a.status === b.status && a.priority === b.priority && a.risk === b.risk && a.modelVersion === b.modelVersion;
 
 /**
  * Applies study and prediction events to the worklist read model. Every apply is idempotent and
  * order-tolerant: replays change nothing, a prediction may arrive before its study, and the
  * triage state is recomputed from the stored predictions instead of being incremented.
+ *
+ * Each event is one call of a database function (migration `projection_functions`), so one round
+ * trip: the functions take a per-study advisory lock, so a study event and a prediction racing for
+ * the same study, on any replica, cannot both insert the row or overwrite each other's fields.
  */
 export class TriageProjection {
-  constructor(private readonly orm: Orm) {}
+  private readonly cursors: CursorRecorder;
 
-  applyStudyCreated(event: StudyCreatedV1): Promise<ProjectionResult> {
-    const { hospitalId, studyId } = event;
+  constructor(
+    private readonly orm: Orm,
+    log?: Logger,
+  ) {
+    this.cursors = new CursorRecorder(orm, log);
+  }
+
+  async applyStudyCreated(event: StudyCreatedV1): Promise<ProjectionResult> {
     const status: TriageStatus = event.image ? 'AWAITING_PREDICTION' : 'AWAITING_IMAGE';
-    const registeredAt = new Date(event.occurredAt);
-    return this.inStudyTransaction(hospitalId, studyId, async (em) => {
-      const item = await em.findOne(WorklistItem, { hospitalId, studyId });
-      if (!item) {
-        const created = em.create(WorklistItem, { hospitalId, studyId, status, receivedAt: registeredAt, updatedAt: new Date() });
-        return { item: created, changed: true };
-      }
-      const before = visibleState(item);
-      item.status = advanceStatus(item.status, status);
-      // The row may come from an earlier prediction; the study's own registration time wins.
-      if (registeredAt < item.receivedAt) item.receivedAt = registeredAt;
-      return this.touch(item, before);
-    });
+    const [row] = await this.call<ItemRow>(
+      `select ${ITEM_COLUMNS} from triage_apply_study_created(?, ?, ?, ?, ?) r`,
+      [event.hospitalId, event.studyId, status, new Date(event.occurredAt), new Date()],
+    );
+    return { item: itemOf(row!), changed: row!.changed };
   }
 
   /** A doctor recorded a finding: the item leaves the queue as REVIEWED (and never comes back). */
-  applyStudyReviewed(event: StudyReviewedV1): Promise<ProjectionResult> {
-    const { hospitalId, studyId } = event;
-    return this.inStudyTransaction(hospitalId, studyId, async (em) => {
-      const item = await em.findOne(WorklistItem, { hospitalId, studyId });
-      if (!item) {
-        // The study event has not arrived yet; its registration time will replace this one.
-        const created = em.create(WorklistItem, {
-          hospitalId,
-          studyId,
-          status: 'REVIEWED',
-          receivedAt: new Date(event.occurredAt),
-          updatedAt: new Date(),
-        });
-        return { item: created, changed: true };
-      }
-      const before = visibleState(item);
-      item.status = advanceStatus(item.status, 'REVIEWED');
-      const result = this.touch(item, before);
-      if (before.status !== 'REVIEWED' && item.status === 'REVIEWED') {
-        const live = await em.findOne(Prediction, { hospitalId, studyId, shadow: false }, { orderBy: [{ createdAt: 'desc' }, { modelVersion: 'desc' }] });
-        if (live) result.reviewedPrediction = { modelVersion: live.modelVersion, label: live.label };
-      }
-      return result;
-    });
+  async applyStudyReviewed(event: StudyReviewedV1): Promise<ProjectionResult> {
+    const [row] = await this.call<ItemRow & { reviewed_model_version: string | null; reviewed_label: string | null }>(
+      `select ${ITEM_COLUMNS}, r.reviewed_model_version, r.reviewed_label from triage_apply_study_reviewed(?, ?, ?, ?) r`,
+      [event.hospitalId, event.studyId, new Date(event.occurredAt), new Date()],
+    );
+    const result: ProjectionResult = { item: itemOf(row!), changed: row!.changed };
+    if (row!.reviewed_model_version !== null && row!.reviewed_label !== null) {
+      result.reviewedPrediction = { modelVersion: row!.reviewed_model_version, label: row!.reviewed_label };
+    }
+    return result;
   }
 
-  applyPredictionCreated(event: PredictionCreatedV1): Promise<ProjectionResult> {
-    const { hospitalId, studyId, modelVersion } = event;
-    return this.inStudyTransaction(hospitalId, studyId, async (em) => {
-      const values = {
-        risk: event.risk,
-        label: event.label,
-        threshold: event.threshold,
-        timings: { ...event.timings },
-      };
-      const existing = await em.findOne(Prediction, { hospitalId, studyId, modelVersion });
-      const storesNewLive = !existing && !event.shadow;
-      if (existing) {
-        em.assign(existing, values);
-        // A model promoted from shadow to live stays live even if an old shadow event is replayed.
-        existing.shadow = existing.shadow && event.shadow;
-      } else {
-        em.create(Prediction, { hospitalId, studyId, modelVersion, shadow: event.shadow, createdAt: new Date(event.occurredAt), ...values });
-      }
-      await em.flush();
-
-      const item = await em.findOne(WorklistItem, { hospitalId, studyId });
-      const live = await em.findOne(
-        Prediction,
-        { hospitalId, studyId, shadow: false },
-        { orderBy: [{ createdAt: 'desc' }, { modelVersion: 'desc' }] },
-      );
-      // Shadow predictions are recorded for comparison only: they never touch the worklist.
-      if (!live) return { item, changed: false };
-
-      const state = { risk: live.risk, modelVersion: live.modelVersion, priority: priorityFromRisk(live.risk) };
-      if (!item) {
-        // The study event has not arrived yet: the doctor should see the risk anyway.
-        const created = em.create(WorklistItem, {
-          hospitalId,
-          studyId,
-          status: 'WAITING',
-          receivedAt: new Date(event.occurredAt),
-          updatedAt: new Date(),
-          ...state,
-        });
-        return { item: created, changed: true, ...(storesNewLive && { newLivePrediction: { studyReceivedAt: created.receivedAt } }) };
-      }
-      const before = visibleState(item);
-      em.assign(item, { ...state, status: advanceStatus(item.status, 'WAITING') });
-      const result = this.touch(item, before);
-      if (storesNewLive) result.newLivePrediction = { studyReceivedAt: item.receivedAt };
-      return result;
-    });
-  }
-
-  /** Remembers the triage stream sequence of the last update published for a study (the feed cursor). */
-  async recordPublishedSequence(hospitalId: string, studyId: string, sequence: number): Promise<void> {
-    await this.orm.em
-      .fork()
-      .nativeUpdate(WorklistItem, { hospitalId, studyId, lastEventSequence: { $lt: sequence } }, { lastEventSequence: sequence });
-  }
-
-  private touch(item: WorklistItem, before: VisibleState): ProjectionResult {
-    const changed = !sameState(before, visibleState(item));
-    if (changed) item.updatedAt = new Date();
-    return { item, changed };
+  async applyPredictionCreated(event: PredictionCreatedV1): Promise<ProjectionResult> {
+    const rows = await this.call<ItemRow & { new_live_prediction: boolean }>(
+      `select ${ITEM_COLUMNS}, r.new_live_prediction from triage_apply_prediction_created(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) r`,
+      [
+        randomUUID(),
+        event.hospitalId,
+        event.studyId,
+        event.modelVersion,
+        event.risk,
+        event.label,
+        event.threshold,
+        event.shadow,
+        event.timings.queueMs,
+        event.timings.preprocessMs,
+        event.timings.inferenceMs,
+        new Date(event.occurredAt),
+        new Date(),
+      ],
+    );
+    const row = rows[0];
+    // No row: a shadow prediction for a study not on the worklist yet.
+    if (!row) return { item: null, changed: false };
+    const item = itemOf(row);
+    return { item, changed: row.changed, ...(row.new_live_prediction && { newLivePrediction: { studyReceivedAt: item.receivedAt } }) };
   }
 
   /**
-   * One transaction per event, serialized per study across consumers and replicas by a
-   * transaction-scoped advisory lock, so a study event and a prediction racing for the same
-   * study cannot both insert the row or overwrite each other's fields.
+   * Remembers the triage stream sequence of the last update published for a study (the feed
+   * cursor). Written in batches shortly after; `flush` writes what is pending.
    */
-  private inStudyTransaction(
-    hospitalId: string,
-    studyId: string,
-    work: (em: EntityManager) => Promise<ProjectionResult>,
-  ): Promise<ProjectionResult> {
-    return this.orm.em.fork().transactional(async (em) => {
-      await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`triage:${hospitalId}:${studyId}`]);
-      return work(em);
-    });
+  recordPublishedSequence(hospitalId: string, studyId: string, sequence: number): void {
+    this.cursors.record(hospitalId, studyId, sequence);
+  }
+
+  /** Writes the pending cursors; call before closing the database. */
+  flush(): Promise<void> {
+    return this.cursors.flush();
+  }
+
+  private async call<T>(sql: string, bindings: unknown[]): Promise<T[]> {
+    const result = await this.orm.em.getConnection().getKnex().raw(sql, bindings as never[]);
+    return (result as { rows: T[] }).rows;
+  }
+}
+
+/** How long cursors gather before one statement writes them all. */
+const CURSOR_BATCH_MS = 25;
+
+/**
+ * The feed cursors of many studies in one UPDATE instead of a statement per event. A cursor only
+ * moves forward, so a late or repeated write cannot take it back; one that fails is retried with
+ * the next batch.
+ */
+class CursorRecorder {
+  private pending = new Map<string, { hospitalId: string; studyId: string; sequence: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly log?: Logger,
+  ) {}
+
+  record(hospitalId: string, studyId: string, sequence: number): void {
+    const key = `${hospitalId}\u0000${studyId}`;
+    const known = this.pending.get(key);
+    if (!known || known.sequence < sequence) this.pending.set(key, { hospitalId, studyId, sequence });
+    this.timer ??= setTimeout(() => void this.flush(), CURSOR_BATCH_MS);
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    if (batch.length === 0) return this.writing;
+    this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: { hospitalId: string; studyId: string; sequence: number }[]): Promise<void> {
+    try {
+      await this.orm.em
+        .getConnection()
+        .getKnex()
+        .raw(
+          `update worklist_item w set last_event_sequence = c.sequence
+             from unnest(?::text[], ?::text[], ?::bigint[]) as c(hospital_id, study_id, sequence)
+            where w.hospital_id = c.hospital_id and w.study_id = c.study_id and w.last_event_sequence < c.sequence`,
+          [batch.map((c) => c.hospitalId), batch.map((c) => c.studyId), batch.map((c) => c.sequence)] as never[],
+        );
+    } catch (error) {
+      this.log?.warn({ err: error, cursors: batch.length }, 'recording feed cursors failed; retrying with the next batch');
+      for (const c of batch) this.record(c.hospitalId, c.studyId, c.sequence);
+    }
   }
 }

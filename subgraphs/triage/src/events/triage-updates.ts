@@ -44,6 +44,6 @@ export class TriageUpdatePublisher {
       headers,
     });
     // On a duplicate JetStream answers with the sequence of the original message.
-    await this.projection.recordPublishedSequence(item.hospitalId, item.studyId, ack.seq);
+    this.projection.recordPublishedSequence(item.hospitalId, item.studyId, ack.seq);
   }
 }

@@ -16,23 +16,5 @@ registerEnumType(TriageStatusEnum, {
   },
 });
 
-const STATUS_RANK: Record<TriageStatus, number> = {
-  AWAITING_IMAGE: 0,
-  AWAITING_PREDICTION: 1,
-  WAITING: 2,
-  REVIEWED: 3,
-};
-
-/**
- * Events can arrive out of order (a prediction before its study, a redelivery after a newer
- * event), so a status only ever moves forward.
- */
-export function advanceStatus(current: TriageStatus | undefined, next: TriageStatus): TriageStatus {
-  if (!current) return next;
-  return STATUS_RANK[next] > STATUS_RANK[current] ? next : current;
-}
-
-/** Worklist priority from a model risk in [0, 1]; items without a prediction have priority 0. */
-export function priorityFromRisk(risk: number | null | undefined): number {
-  return risk == null ? 0 : Math.round(risk * 1000);
-}
+// How statuses advance and how risk becomes priority: the database functions of migration
+// projection_functions (triage_advance_status, triage_apply_prediction_created).
