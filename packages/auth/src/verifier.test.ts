@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tamperToken, TestIssuer, unsignedToken } from '@triage/testing';
+import { createRemoteJWKSet } from 'jose';
 import { createTokenVerifier, type TokenVerifier } from './index.js';
 
 describe('createTokenVerifier', () => {
@@ -38,5 +39,42 @@ describe('createTokenVerifier', () => {
     await expect(verifier.verify(none)).rejects.toThrow(/not valid/);
     await expect(verifier.verify(await other.sign({ sub: 'u1' }))).rejects.toThrow(/not trusted/);
     await expect(verifier.fromHeader('Basic abc')).rejects.toThrow(/Bearer/);
+  });
+
+  it('checks a token\'s signature once, then again only when the cache lets it go', async () => {
+    let keyLookups = 0;
+    const counting = createTokenVerifier(
+      [issuer.trusted],
+      (trusted) => {
+        const jwks = createRemoteJWKSet(new URL(trusted.jwksUrl));
+        return (header, token) => {
+          keyLookups += 1;
+          return jwks(header, token);
+        };
+      },
+      { ttlMs: 200, maxEntries: 2 },
+    );
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((sub) => issuer.sign({ sub })));
+    expect((await counting.verify(a!)).subject).toBe('a');
+    expect((await counting.verify(a!)).subject).toBe('a');
+    expect(keyLookups).toBe(1);
+    // At most two remembered: c pushes a out.
+    await counting.verify(b!);
+    await counting.verify(c!);
+    expect(keyLookups).toBe(3);
+    await counting.verify(a!);
+    expect(keyLookups).toBe(4);
+    // After the time to live, the signature is checked again.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await counting.verify(a!);
+    expect(keyLookups).toBe(5);
+  });
+
+  it('never accepts a remembered token past its expiry', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 1;
+    const token = await issuer.sign({ sub: 'u1', expiresIn: exp });
+    expect((await verifier.verify(token)).subject).toBe('u1');
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 20));
+    await expect(verifier.verify(token)).rejects.toThrow(/expired/);
   });
 });

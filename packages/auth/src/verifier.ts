@@ -17,7 +17,48 @@ export interface TokenVerifier {
   fromHeader(header: string | undefined | null): Promise<Principal | null>;
 }
 
-export function createTokenVerifier(issuers: TrustedIssuer[], getKey?: (issuer: TrustedIssuer) => JWTVerifyGetKey): TokenVerifier {
+export interface VerifiedTokenCacheOptions {
+  /** Tokens remembered at most (the oldest go first); 0 turns the cache off. */
+  maxEntries?: number;
+  /** How long a verified token is trusted without checking its signature again (never past its expiry). */
+  ttlMs?: number;
+}
+
+/**
+ * Every request carries its bearer token, and the gateway and each subgraph verify it: a signature
+ * check per request per service. A token that verified is remembered (by its exact text) for a
+ * short while, never past its own expiry, so its holder's next requests skip the signature check.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  get(token: string, now: number): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.until <= now) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  set(token: string, principal: Principal, now: number): void {
+    if (this.maxEntries <= 0) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { principal, until: Math.min(principal.expiresAt, now + this.ttlMs) });
+  }
+}
+
+export function createTokenVerifier(
+  issuers: TrustedIssuer[],
+  getKey?: (issuer: TrustedIssuer) => JWTVerifyGetKey,
+  cacheOptions: VerifiedTokenCacheOptions = {},
+): TokenVerifier {
   if (issuers.length === 0) throw new Error('At least one trusted token issuer is required');
   const keys = new Map<string, { issuer: TrustedIssuer; key: JWTVerifyGetKey }>();
   for (const issuer of issuers) {
@@ -27,7 +68,18 @@ export function createTokenVerifier(issuers: TrustedIssuer[], getKey?: (issuer: 
     });
   }
 
+  const cache = new VerifiedTokenCache(cacheOptions.maxEntries ?? 10_000, cacheOptions.ttlMs ?? 60_000);
+
   async function verify(token: string): Promise<Principal> {
+    const now = Date.now();
+    const known = cache.get(token, now);
+    if (known) return known;
+    const principal = await verifySignature(token);
+    cache.set(token, principal, now);
+    return principal;
+  }
+
+  async function verifySignature(token: string): Promise<Principal> {
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);
