@@ -1,3 +1,4 @@
 export * from './database.js';
 export * from './metrics.js';
 export * from './http-service.js';
+export * from './batch-writer.js';

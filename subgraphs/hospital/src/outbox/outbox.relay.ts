@@ -1,7 +1,7 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@triage/logger';
 import type { NatsConnection } from '@triage/nats';
-import type { Orm } from '@triage/service-common';
+import { BatchWriter, type Orm } from '@triage/service-common';
 import { deserializeContext, fallbackTracer, natsTraceHeaders, SpanKind, withSpan, type Tracer } from '@triage/telemetry';
 import { OutboxEvent } from './outbox-event.entity.js';
 
@@ -53,6 +53,18 @@ export function createOutboxRelay({
   // Runs are chained so they never overlap; a caller always gets a run that started after its call.
   let chain: Promise<unknown> = Promise.resolve();
   let failing = false;
+  // Published marks are written in batches shortly after the publish (one UPDATE for many rows). A
+  // row whose mark is not written yet may be published again by a relay run, and dropped by
+  // JetStream as a duplicate, as after a crash between publish and mark.
+  const marks = new BatchWriter<OutboxEvent['id']>({
+    what: 'outbox published marks',
+    delayMs: 25,
+    keyOf: String,
+    write: async (ids) => {
+      await orm.em.fork().nativeUpdate(OutboxEvent, { id: { $in: ids }, publishedAt: null }, { publishedAt: new Date() });
+    },
+    log,
+  });
 
   async function publish(
     event: Pick<OutboxEvent, 'id' | 'subject' | 'msgId' | 'payload' | 'traceContext'>,
@@ -65,7 +77,7 @@ export function createOutboxRelay({
       const headers = natsTraceHeaders();
       await js.publish(event.subject, encoder.encode(JSON.stringify(event.payload)), { msgID: event.msgId, timeout, headers });
     });
-    await orm.em.fork().nativeUpdate(OutboxEvent, { id: event.id, publishedAt: null }, { publishedAt: new Date() });
+    marks.add(event.id);
   }
 
   function reportFailure(error: unknown, event: Pick<OutboxEvent, 'id' | 'subject'>): void {
@@ -76,6 +88,7 @@ export function createOutboxRelay({
 
   async function drain(): Promise<number> {
     let published = 0;
+    await marks.flush();
     for (;;) {
       const batch = await orm.em
         .fork()
@@ -92,6 +105,7 @@ export function createOutboxRelay({
       if (failing && batch.length > 0) log.info({ published }, 'outbox publishing recovered');
       failing = false;
       if (batch.length < batchSize || stopped) return published;
+      await marks.flush();
     }
   }
 
@@ -118,6 +132,7 @@ export function createOutboxRelay({
       stopped = true;
       clearTimeout(timer);
       await chain;
+      await marks.flush();
     },
     async publishNow(event) {
       try {

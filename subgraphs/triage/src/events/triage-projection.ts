@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PredictionCreatedV1, StudyCreatedV1, StudyReviewedV1 } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
-import type { Orm } from '@triage/service-common';
+import { BatchWriter, type Orm } from '@triage/service-common';
 import type { TriageStatus } from '../worklist-item/triage-state.js';
 import type { WorklistItem } from '../worklist-item/worklist-item.entity.js';
 
@@ -20,6 +20,12 @@ export interface ProjectionResult {
   newLivePrediction?: { studyReceivedAt: Date };
   /** Set when this event moved the study to REVIEWED and a live prediction was there to compare with. */
   reviewedPrediction?: { modelVersion: string; label: string };
+}
+
+interface Cursor {
+  hospitalId: string;
+  studyId: string;
+  sequence: number;
 }
 
 interface ItemRow {
@@ -60,13 +66,31 @@ const itemOf = (row: ItemRow): ProjectedItem => ({
  * the same study, on any replica, cannot both insert the row or overwrite each other's fields.
  */
 export class TriageProjection {
-  private readonly cursors: CursorRecorder;
+  /**
+   * Feed cursors are written in batches shortly after their updates are published: many studies in
+   * one UPDATE instead of a statement per event. A cursor only moves forward, so a late or repeated
+   * write cannot take it back.
+   */
+  private readonly cursors: BatchWriter<Cursor>;
 
   constructor(
     private readonly orm: Orm,
     log?: Logger,
   ) {
-    this.cursors = new CursorRecorder(orm, log);
+    this.cursors = new BatchWriter<Cursor>({
+      what: 'feed cursors',
+      delayMs: 25,
+      keyOf: (c) => `${c.hospitalId}\u0000${c.studyId}`,
+      merge: (a, b) => (a.sequence >= b.sequence ? a : b),
+      write: (batch) =>
+        this.call(
+          `update worklist_item w set last_event_sequence = c.sequence
+             from unnest(?::text[], ?::text[], ?::bigint[]) as c(hospital_id, study_id, sequence)
+            where w.hospital_id = c.hospital_id and w.study_id = c.study_id and w.last_event_sequence < c.sequence`,
+          [batch.map((c) => c.hospitalId), batch.map((c) => c.studyId), batch.map((c) => c.sequence)],
+        ).then(() => undefined),
+      log,
+    });
   }
 
   async applyStudyCreated(event: StudyCreatedV1): Promise<ProjectionResult> {
@@ -122,7 +146,7 @@ export class TriageProjection {
    * cursor). Written in batches shortly after; `flush` writes what is pending.
    */
   recordPublishedSequence(hospitalId: string, studyId: string, sequence: number): void {
-    this.cursors.record(hospitalId, studyId, sequence);
+    this.cursors.add({ hospitalId, studyId, sequence });
   }
 
   /** Writes the pending cursors; call before closing the database. */
@@ -133,58 +157,5 @@ export class TriageProjection {
   private async call<T>(sql: string, bindings: unknown[]): Promise<T[]> {
     const result = await this.orm.em.getConnection().getKnex().raw(sql, bindings as never[]);
     return (result as { rows: T[] }).rows;
-  }
-}
-
-/** How long cursors gather before one statement writes them all. */
-const CURSOR_BATCH_MS = 25;
-
-/**
- * The feed cursors of many studies in one UPDATE instead of a statement per event. A cursor only
- * moves forward, so a late or repeated write cannot take it back; one that fails is retried with
- * the next batch.
- */
-class CursorRecorder {
-  private pending = new Map<string, { hospitalId: string; studyId: string; sequence: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly orm: Orm,
-    private readonly log?: Logger,
-  ) {}
-
-  record(hospitalId: string, studyId: string, sequence: number): void {
-    const key = `${hospitalId}\u0000${studyId}`;
-    const known = this.pending.get(key);
-    if (!known || known.sequence < sequence) this.pending.set(key, { hospitalId, studyId, sequence });
-    this.timer ??= setTimeout(() => void this.flush(), CURSOR_BATCH_MS);
-  }
-
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = [...this.pending.values()];
-    this.pending.clear();
-    if (batch.length === 0) return this.writing;
-    this.writing = this.writing.then(() => this.write(batch));
-    return this.writing;
-  }
-
-  private async write(batch: { hospitalId: string; studyId: string; sequence: number }[]): Promise<void> {
-    try {
-      await this.orm.em
-        .getConnection()
-        .getKnex()
-        .raw(
-          `update worklist_item w set last_event_sequence = c.sequence
-             from unnest(?::text[], ?::text[], ?::bigint[]) as c(hospital_id, study_id, sequence)
-            where w.hospital_id = c.hospital_id and w.study_id = c.study_id and w.last_event_sequence < c.sequence`,
-          [batch.map((c) => c.hospitalId), batch.map((c) => c.studyId), batch.map((c) => c.sequence)] as never[],
-        );
-    } catch (error) {
-      this.log?.warn({ err: error, cursors: batch.length }, 'recording feed cursors failed; retrying with the next batch');
-      for (const c of batch) this.record(c.hospitalId, c.studyId, c.sequence);
-    }
   }
 }
