@@ -188,6 +188,7 @@ export class DurableConsumerRunner {
   private async run(): Promise<void> {
     const log = this.options.log.child({ consumer: this.spec.durable });
     const batchSize = Math.min(this.spec.maxAckPending, 32);
+    let failures = 0;
     while (!this.stopping) {
       try {
         const consumer = await this.js.consumers.get(this.spec.stream, this.spec.durable);
@@ -197,13 +198,18 @@ export class DurableConsumerRunner {
             expires: this.options.fetchExpiresMs ?? 2_000,
           });
           await this.processBatch(batch, log);
+          failures = 0;
         }
       } catch (error) {
         if (this.stopping) break;
-        log.error({ err: error }, 'pulling failed; retrying');
+        failures += 1;
+        // A single failed pull (heartbeats missed while the machine was busy) is retried at once, so
+        // it does not hold up the stream; repeated failures (NATS away) back off to a second.
+        const delay = retryDelay(failures, 25, 1_000);
+        log.error({ err: error, retryInMs: delay }, 'pulling failed; retrying');
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          setTimeout(resolve, 1_000);
+          setTimeout(resolve, delay);
         });
       }
     }
@@ -256,12 +262,10 @@ export class DurableConsumerRunner {
       this.options.onOutcome?.('nak');
       return;
     }
-    try {
-      await msg.ackAck();
-    } catch (error) {
-      // Redelivery re-applies the event, which is idempotent.
-      log.warn({ ...where, err: error }, 'ack not confirmed; the event may be redelivered');
-    }
+    // Not waited for (no ackAck round trip per message): handlers are idempotent, so an ack that is
+    // lost only means the event is applied again after ack_wait. Draining the connection sends every
+    // ack before it closes.
+    msg.ack();
     this.options.onOutcome?.('ack');
   }
 }
