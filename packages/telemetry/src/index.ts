@@ -18,7 +18,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, AlwaysOnSampler } from '@opentelemetry/sdk-trace-node';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 
@@ -73,7 +73,8 @@ export function installPropagation(): void {
  * Tracing for one service. Every call installs propagation (once per process) and creates the
  * service's own tracer provider, so several services in one process (the tests) each export
  * spans under their own `service.name`; the service's code gets its tracer explicitly.
- * Spans always get ids and always propagate, so logs carry trace ids even when nothing exports.
+ * Spans always get ids and always propagate, so logs carry trace ids even when nothing exports;
+ * they are recorded only when the service exports or the trace was sampled upstream.
  */
 export function initTelemetry(settings: TelemetrySettings): Telemetry {
   installPropagation();
@@ -84,7 +85,12 @@ export function initTelemetry(settings: TelemetrySettings): Telemetry {
       ...(settings.serviceVersion ? { [ATTR_SERVICE_VERSION]: settings.serviceVersion } : {}),
       ...settings.attributes,
     }),
-    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    // A service that exports records every trace it starts. One that does not starts its traces
+    // unsampled: their spans still get ids (logs carry them, traceparent propagates them) but are
+    // not recorded, which is pure cost when nothing exports. A trace sampled upstream is recorded
+    // either way, as W3C trace context asks. Configure the exporter on every service, or traces that
+    // start at one without it are not recorded downstream either.
+    sampler: new ParentBasedSampler({ root: exporting ? new AlwaysOnSampler() : new AlwaysOffSampler() }),
     spanProcessors: exporting
       ? [
           new BatchSpanProcessor(
