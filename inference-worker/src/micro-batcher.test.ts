@@ -31,4 +31,16 @@ describe('MicroBatcher', () => {
     await batcher.drain();
     expect(events).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
   });
+
+  it('closes a batch at once when no more items are coming', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number>(100, 10_000, async (b) => void batches.push(b));
+    batcher.add(1);
+    batcher.add(2, false);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toEqual([[1, 2]]);
+    batcher.add(3, false);
+    await batcher.drain();
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * Collects items into batches: a batch closes when it holds `maxBatch` items or when `maxWaitMs`
- * has passed since its first item, whichever comes first. One batch is processed at a time;
+ * Collects items into batches: a batch closes when it holds `maxBatch` items, when `maxWaitMs`
+ * has passed since its first item, or as soon as the caller says no more items are on their way
+ * (waiting for company that is not coming only adds latency). One batch is processed at a time;
  * items arriving meanwhile wait for the next batch (the consumer's pull limit bounds them).
  */
 export class MicroBatcher<T> {
@@ -15,9 +16,9 @@ export class MicroBatcher<T> {
     private readonly process: (batch: T[]) => Promise<void>,
   ) {}
 
-  add(item: T): void {
+  add(item: T, moreComing = true): void {
     this.pending.push(item);
-    if (this.pending.length >= this.maxBatch) this.flush();
+    if (this.pending.length >= this.maxBatch || !moreComing) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.maxWaitMs);
   }
 

@@ -200,7 +200,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
       .run(() => context.with(job.trace!, () => prepare(job, model)))
       .finally(() => job.span?.end())
       .then((prepared) => {
-        if (prepared) batcher!.add(prepared);
+        // This task is still in `preparing`: others there will join a batch soon; without them, score now.
+        if (prepared) batcher!.add(prepared, preparing.size > 1);
       });
     preparing.add(task);
     void task.finally(() => preparing.delete(task));
