@@ -28,11 +28,14 @@ const MODE = process.env.BENCH_SERVICES ?? 'process';
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Starts a service's entry point (`<dir>/src/main.ts`) with `env`; resolves once `<base>/readyz` answers 200. */
+/**
+ * Starts a service as deployed, from its built entry point (`<dir>/dist/main.js`, as its `npm start`
+ * and its container run it) with `env`; resolves once `<base>/readyz` answers 200.
+ */
 async function startServiceProcess(dir: string, env: Record<string, string>, base: string): Promise<ChildProcess> {
   // A folder per process: V8 writes one profile per thread (the module loader's included).
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR, `${path.basename(dir)}-${env.PORT}`)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...profile, 'dist/main.js'], {
     cwd: path.join(REPO, dir),
     env: { ...process.env, NATS_URL: TEST_NATS_URL, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

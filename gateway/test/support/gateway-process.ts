@@ -7,13 +7,13 @@ import type { Platform } from './platform.js';
 const GATEWAY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * The gateway's own entry point (src/main.ts) as a separate process in front of a platform started
- * with `inProcessGateway: false`, as deployed; resolves once its readiness says so (subscriptions live).
- * Extra Node options come from GATEWAY_NODE_OPTIONS (e.g. --cpu-prof).
+ * The gateway as deployed (its built entry point, `node dist/main.js`: run the build first) in a process
+ * of its own, in front of a platform started with `inProcessGateway: false`; resolves once its
+ * readiness says so (subscriptions live). Extra Node options come from GATEWAY_NODE_OPTIONS (e.g. --cpu-prof).
  */
 export async function startGatewayProcess(platform: Platform, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/main.js'], {
     cwd: GATEWAY_ROOT,
     env: { ...process.env, ...platform.gatewayEnv, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
