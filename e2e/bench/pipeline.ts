@@ -18,6 +18,8 @@ import { Pipeline } from '../test/support/pipeline.js';
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+/** Measured first on the same platform, for the ratio; 0 skips it. */
+const BASELINE_RATE = Number(process.env.BENCH_BASELINE_RATE ?? 5);
 
 /**
  * process (default): every service but the directory runs as a process of its own, from its own entry
@@ -76,6 +78,78 @@ const SHARED_SERVERS = [
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+interface PhaseResult {
+  rate: number;
+  latencies: number[];
+  missing: number;
+  refused: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpuLine: string;
+  load: number;
+}
+
+/** One phase: `total` uploads at `rate`/s by the technicians' thread, with every process's CPU meanwhile. */
+async function measure(options: {
+  rate: number;
+  total: number;
+  gatewayUrl: string;
+  triageSubject: string;
+  hospitals: { slug: string; id: string; token: string }[];
+  images: Uint8Array[];
+  children: { name: string; child: ChildProcess }[];
+  separate: boolean;
+}): Promise<PhaseResult> {
+  const { rate, total, children } = options;
+  const start = performance.now();
+  const cpuStart = {
+    bench: process.cpuUsage(),
+    children: children.map(({ child }) => processCpuSeconds(child.pid!)),
+    servers: SHARED_SERVERS.map((s) => commandCpuSeconds(s.command)),
+  };
+  // Technicians and stopwatch on a thread of their own (see load.worker.mjs).
+  const technicians = new Worker(new URL('./load.worker.mjs', import.meta.url), {
+    workerData: {
+      gatewayUrl: options.gatewayUrl,
+      natsUrl: TEST_NATS_URL,
+      triageSubject: options.triageSubject,
+      rate,
+      total,
+      warmup: WARMUP,
+      hospitals: options.hospitals,
+      images: options.images,
+    },
+  });
+  const result = await new Promise<{ latencies: number[]; accepted: number; refused: number; uploadSeconds: number }>((resolve, reject) => {
+    technicians.once('message', resolve);
+    technicians.once('error', reject);
+  });
+  await technicians.terminate();
+  const elapsed = (performance.now() - start) / 1000;
+  const benchCpu = process.cpuUsage(cpuStart.bench);
+  // Share of one core per process while uploading.
+  const cpu = [
+    { name: options.separate ? 'bench process (directory, load thread)' : 'all services and the load thread', share: (benchCpu.user + benchCpu.system) / 1e6 / elapsed },
+    ...children.map(({ name, child }, i) => ({ name, share: (processCpuSeconds(child.pid!) - cpuStart.children[i]!) / elapsed })),
+    // Backends of other databases count too: keep the machine otherwise quiet while benchmarking.
+    ...SHARED_SERVERS.map(({ name, command }, i) => ({ name, share: (commandCpuSeconds(command) - cpuStart.servers[i]!) / elapsed })),
+  ];
+  const latencies = [...result.latencies].sort((a, b) => a - b);
+  const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
+  return {
+    rate,
+    latencies,
+    missing: result.accepted - latencies.length,
+    refused: result.refused,
+    p50: p50!,
+    p95: p95!,
+    p99: p99!,
+    cpuLine: cpu.map((c) => `${c.name} ${(c.share * 100).toFixed(0)}`).join(', '),
+    load: os.loadavg()[0]!,
+  };
+}
+
 async function main() {
   // As deployed, the gateway, each hospital, triage and the worker run as processes of their own (the
   // test platform starts hospitals and triage in this process first; they hand over port, database and
@@ -105,71 +179,46 @@ async function main() {
   const slugs = ['st-marys', 'general'];
   const tokens = Object.fromEntries(await Promise.all(slugs.map(async (s) => [s, await p.login(`tech.${s}@demo.local`)] as const)));
 
-  const total = WARMUP + RATE * SECONDS;
-  console.log(
-    `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${RATE}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; ${separate ? 'gateway, hospitals, triage and worker in processes of their own' : 'every service in one process'}`,
-  );
-  const start = performance.now();
-  const cpuStart = {
-    bench: process.cpuUsage(),
-    children: children.map(({ child }) => processCpuSeconds(child.pid!)),
-    servers: SHARED_SERVERS.map((s) => commandCpuSeconds(s.command)),
-  };
-  // Technicians and stopwatch on a thread of their own (see load.worker.mjs).
-  const technicians = new Worker(new URL('./load.worker.mjs', import.meta.url), {
-    workerData: {
-      gatewayUrl: p.gatewayUrl,
-      natsUrl: TEST_NATS_URL,
-      triageSubject: p.topology.subjects.allTriage,
-      rate: RATE,
-      total,
-      warmup: WARMUP,
-      hospitals: slugs.map((slug) => ({ slug, id: p.hospital(slug).id, token: tokens[slug]! })),
-      images,
-    },
-  });
-  const result = await new Promise<{ latencies: number[]; accepted: number; refused: number; uploadSeconds: number }>((resolve, reject) => {
-    technicians.once('message', resolve);
-    technicians.once('error', reject);
-  });
-  await technicians.terminate();
-  const { refused } = result;
-  const elapsed = (performance.now() - start) / 1000;
-  const benchCpu = process.cpuUsage(cpuStart.bench);
-  // Share of one core per process while uploading.
-  const cpu = [
-    { name: separate ? 'bench process (directory, load thread)' : 'all services and the load thread', share: (benchCpu.user + benchCpu.system) / 1e6 / elapsed },
-    ...children.map(({ name, child }, i) => ({ name, share: (processCpuSeconds(child.pid!) - cpuStart.children[i]!) / elapsed })),
-    // Backends of other databases count too: keep the machine otherwise quiet while benchmarking.
-    ...SHARED_SERVERS.map(({ name, command }, i) => ({ name, share: (commandCpuSeconds(command) - cpuStart.servers[i]!) / elapsed })),
-  ];
-  const cpuLine = cpu.map((c) => `${c.name} ${(c.share * 100).toFixed(0)}`).join(', ');
-  const load = os.loadavg()[0]!;
-  const latencies = [...result.latencies].sort((a, b) => a - b);
-  const missing = result.accepted - latencies.length;
+  const hospitals = slugs.map((slug) => ({ slug, id: p.hospital(slug).id, token: tokens[slug]! }));
+  const phases = BASELINE_RATE > 0 && BASELINE_RATE !== RATE ? [BASELINE_RATE, RATE] : [RATE];
+  const results: PhaseResult[] = [];
+  for (const rate of phases) {
+    const total = WARMUP + rate * SECONDS;
+    console.log(
+      `model ${pipeline.model.version}; ${total} uploads (${WARMUP} warm-up) at ${rate}/s over ${slugs.length} hospitals, full-resolution sample JPEGs; ${separate ? 'gateway, hospitals, triage and worker in processes of their own (node dist/main.js)' : 'every service in one process'}`,
+    );
+    const result = await measure({ rate, total, gatewayUrl: p.gatewayUrl, triageSubject: p.topology.subjects.allTriage, hospitals, images, children, separate });
+    results.push(result);
+    console.log(`measured ${result.latencies.length} studies (${result.missing} without a stored prediction within 60 s, ${result.refused} uploads refused)`);
+    console.log(`CPU while uploading (% of one core): ${result.cpuLine}; load average ${result.load.toFixed(2)} on ${os.availableParallelism()} cores`);
+    console.log(`upload accepted -> prediction stored at ${rate}/s: p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms (target p95 < 150 ms)`);
+  }
   for (const { child } of children) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
   await pipeline.stop();
 
-  const [p50, p95, p99] = [50, 95, 99].map((q) => percentile(latencies, q));
-  console.log(`measured ${latencies.length} studies (${missing} without a stored prediction within 60 s, ${refused} uploads refused)`);
-  console.log(
-    `CPU while uploading (% of one core): ${cpuLine}; load average ${load.toFixed(2)} on ${os.availableParallelism()} cores`,
+  const baseline = results.length > 1 ? results[0]! : undefined;
+  const target = results.at(-1)!;
+  if (baseline) {
+    console.log(`p95 at ${RATE}/s / p95 at ${BASELINE_RATE}/s (same platform, same run): ${(target.p95 / baseline.p95).toFixed(2)}`);
+  }
+  const rows = results.map(
+    (r) => `| ${r.rate}/s${r === baseline ? ' (baseline)' : ''} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.latencies.length} | ${r.missing} | ${r === baseline ? '' : 'p95 < 150 ms'} |`,
   );
-  console.log(`upload accepted -> prediction stored: p50 ${p50!.toFixed(0)} ms, p95 ${p95!.toFixed(0)} ms, p99 ${p99!.toFixed(0)} ms (target p95 < 150 ms)`);
   writePerformanceSection(
     `Pipeline latency at ${RATE} uploads/s (\`npm run bench:pipeline\`)`,
     [
-      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${RATE} uploads/s for ${SECONDS} s over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway, each hospital, triage and the inference worker (its default preprocessing threads) in processes of their own, the directory in the bench process, whose second thread runs the technicians and times them,' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}; model \`${pipeline.model.version}\`; ${phases.map((r) => `${r} uploads/s`).join(', then ')} for ${SECONDS} s each over two hospitals (after ${WARMUP} warm-up uploads), full-resolution sample JPEGs, ${separate ? 'the gateway, each hospital, triage and the inference worker (its default preprocessing threads) in processes of their own started from their built entry points as deployed (`node dist/main.js`), the directory in the bench process, whose second thread runs the technicians and times them,' : 'every service in one process'} on this 2-core machine, real PostgreSQL and NATS.`,
       'Latency runs from the moment the upload PUT is answered 201 to the moment triage has stored the prediction (its `triage.<hospital>.updated` event).',
       '',
-      '| p50 | p95 | p99 | studies | missing | target |',
-      '|---|---|---|---|---|---|',
-      `| ${p50!.toFixed(0)} ms | ${p95!.toFixed(0)} ms | ${p99!.toFixed(0)} ms | ${latencies.length} | ${missing} | p95 < 150 ms |`,
+      '| rate | p50 | p95 | p99 | studies | missing | target |',
+      '|---|---|---|---|---|---|---|',
+      ...rows,
       '',
-      `CPU while uploading, in % of one core: ${cpuLine}; load average ${load.toFixed(2)} at the end.`,
+      ...(baseline ? [`p95 at ${RATE}/s is ${(target.p95 / baseline.p95).toFixed(2)} times the p95 at ${BASELINE_RATE}/s measured on the same platform in the same run.`, ''] : []),
+      ...results.map((r) => `CPU while uploading at ${r.rate}/s, in % of one core: ${r.cpuLine}; load average ${r.load.toFixed(2)} at the end.`),
     ].join('\n'),
   );
   process.exit(0);

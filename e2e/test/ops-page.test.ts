@@ -182,6 +182,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('ops page in headless Ch
     await expect(doctor.page.getByRole('heading', { name: 'Operations' }).count()).resolves.toBe(0);
     // And the endpoint refuses the doctor's own token.
     const status = await doctor.page.evaluate(async () => {
+      // Runs in the page: the browser's sessionStorage, not a Node global.
+      const { sessionStorage } = globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } & Record<string, unknown> };
       const session = JSON.parse(
         sessionStorage.getItem(
           Object.keys(sessionStorage).find((k) => sessionStorage.getItem(k)?.includes('"token"'))!,

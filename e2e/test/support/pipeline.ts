@@ -42,7 +42,7 @@ export class Pipeline {
     const pipeline = new Pipeline(
       await Platform.start(undefined, { gatewayEnv, logs: options.logs, serviceEnv: options.serviceEnv, inProcessGateway: options.inProcessGateway }),
     );
-    await pipeline.boot(options.workerPort ?? 0, options.workerLog, options.serviceEnv, options.inProcessWorker ?? true);
+    await pipeline.boot(options.workerPort ?? 0, options.workerLog, options.serviceEnv ?? {}, options.inProcessWorker ?? true);
     return pipeline;
   }
 
