@@ -44,6 +44,22 @@ describe('triage consumers', () => {
   const predictionRows = (id: string) => h.server.orm.em.fork().find(Prediction, { hospitalId: hospital, studyId: id }, { orderBy: { modelVersion: 'asc' } });
   const processed = (kind: 'studies' | 'predictions') => h.server.consumers.stats[kind].ack + h.server.consumers.stats[kind].term;
   const updatesFor = async (id: string) => (await triageUpdates(h)).filter((e) => e.studyId === id);
+  /**
+   * Waits until both consumers have handled everything published so far. The outcome counters move
+   * when an event is acked, after its database write: a test that waited for the write must also wait
+   * for the ack before it takes a count, or that ack would be mistaken for the next event's.
+   */
+  const settled = () =>
+    waitFor(async () => {
+      for (const [stream, durable] of [
+        [h.topology.streams.studies, 'triage-studies'],
+        [h.topology.streams.predictions, 'triage-predictions'],
+      ] as const) {
+        const info = await h.jsm.consumers.info(stream, durable);
+        if (info.num_ack_pending !== 0 || info.num_pending !== 0) return false;
+      }
+      return true;
+    }, 'every published event handled');
 
   beforeAll(async () => {
     h = await startHarness();
@@ -98,6 +114,7 @@ describe('triage consumers', () => {
     const before = (await item(id))!;
     const updatesBefore = await updatesFor(id);
 
+    await settled();
     const done = processed('predictions');
     const second = await publishPrediction(h, event, `second-${id}`);
     expect(second.duplicate).toBe(false); // JetStream did deliver it twice
@@ -110,6 +127,7 @@ describe('triage consumers', () => {
     expect(await updatesFor(id)).toHaveLength(updatesBefore.length);
 
     // A replayed study event neither duplicates the row nor sends it back to AWAITING_PREDICTION.
+    await settled();
     const studyDone = processed('studies');
     await publishStudy(h, studyCreated({ hospitalId: hospital, studyId: id }), `again-${id}`);
     await waitFor(() => processed('studies') > studyDone, 'study replay processed');
@@ -122,6 +140,7 @@ describe('triage consumers', () => {
     await publishStudy(h, studyCreated({ hospitalId: hospital, studyId: id }));
     await publishPrediction(h, predictionCreated({ hospitalId: hospital, studyId: id, risk: 0.3, modelVersion: 'v1' }));
     await waitFor(async () => (await item(id))?.risk === 0.3, 'live prediction');
+    await settled();
     const done = processed('predictions');
     await publishPrediction(h, predictionCreated({ hospitalId: hospital, studyId: id, risk: 0.97, modelVersion: 'v2-candidate', shadow: true }));
     await waitFor(() => processed('predictions') > done, 'shadow processed');
@@ -158,6 +177,7 @@ describe('triage consumers', () => {
     await publishPrediction(h, predictionCreated({ hospitalId: hospital, studyId: id, risk: 0.65, modelVersion: 'v2', occurredAt: new Date(t0 + 1000).toISOString() }));
     await waitFor(async () => (await item(id))?.modelVersion === 'v2', 'v2');
     // An old prediction redelivered late does not take the item back to the older model.
+    await settled();
     const done = processed('predictions');
     await publishPrediction(h, predictionCreated({ hospitalId: hospital, studyId: id, risk: 0.2, modelVersion: 'v1', occurredAt: new Date(t0).toISOString() }), `late-${id}`);
     await waitFor(() => processed('predictions') > done, 'late replay');
@@ -197,6 +217,7 @@ describe('triage consumers', () => {
         terminated.push(String((msg.json() as { stream_seq: number }).stream_seq));
       },
     });
+    await settled();
     const termsBefore = h.server.consumers.stats.studies.term;
     const garbage = await h.js.publish(h.topology.subjects.studyCreated(hospital), new TextEncoder().encode('{"version":1,"studyId":'));
     const wrongShape = await h.js.publish(
@@ -217,11 +238,8 @@ describe('triage consumers', () => {
     advisories.unsubscribe();
     expect(terminated.sort()).toEqual([garbage.seq, wrongShape.seq, impostor.seq].map(String).sort());
     expect(await h.server.orm.em.fork().count(WorklistItem, { hospitalId: 'someoneelse' })).toBe(0);
-    // Acks are not waited for by the consumer, so the server may see the last one a moment later.
-    await waitFor(async () => {
-      const info = await h.jsm.consumers.info(h.topology.streams.studies, 'triage-studies');
-      return info.num_ack_pending === 0 && info.num_pending === 0;
-    }, 'nothing left pending or unacknowledged');
+    // Nothing left pending or unacknowledged behind them.
+    await settled();
   });
 
   it('retries after the database was unreachable instead of losing the study', async () => {
@@ -265,6 +283,7 @@ describe('triage consumers', () => {
     expect(data!.worklist.edges.map((e) => e.node.study.id)).toContain(id);
 
     // The same review delivered again and a late prediction neither reopen the study nor repeat the update.
+    await settled();
     const done = processed('studies');
     await publishReview(h, review, `again-${review.reviewId}`);
     await waitFor(() => processed('studies') > done, 'replayed review processed');
@@ -287,6 +306,7 @@ describe('triage consumers', () => {
     await waitFor(async () => (await item(id))?.receivedAt.toISOString() === registeredAt, 'registration time applied');
     expect((await item(id))!.status).toBe('REVIEWED');
 
+    await settled();
     const termsBefore = h.server.consumers.stats.studies.term;
     // A review payload is not a study-created payload, and the subject decides which contract applies.
     await h.js.publish(h.topology.subjects.studyReviewed(hospital), new TextEncoder().encode(JSON.stringify(studyCreated({ hospitalId: hospital, studyId: studyId() }))));
