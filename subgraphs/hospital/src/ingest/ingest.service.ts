@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { messageIds, type NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
@@ -85,7 +85,12 @@ export class IngestService {
   /** PUT /uploads/:token: the image of the study the token was issued for. */
   async storeUpload(grant: UploadGrant, image: PreparedImage): Promise<IngestOutcome> {
     return this.inTransaction(async (em) => {
-      const study = await em.findOne(Study, { id: grant.studyId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // The study's row is locked; its patient (whether it is provisional) comes with it, unlocked.
+      const study = await em.findOne(
+        Study,
+        { id: grant.studyId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['s0'], populate: ['patient'], strategy: 'joined' },
+      );
       if (!study) throw ingestError('NOT_FOUND', 'the study of this upload URL no longer exists');
       const result = await this.attachImage(em, study, image, grant.fillFromHeader);
       if (result.created) await em.nativeUpdate(StudyUpload, { id: grant.uploadId, usedAt: null }, { usedAt: new Date() });
@@ -170,7 +175,7 @@ export class IngestService {
       return { created: false, stored: storedOf(study), sopInstanceUid: study.sopInstanceUid };
     }
     const header = image.header;
-    const patient = await em.findOneOrFail(Patient, { id: study.patient.id });
+    const patient = wrap(study.patient).isInitialized() ? study.patient : await em.findOneOrFail(Patient, { id: study.patient.id });
     if (patient.provisional) {
       if (!header) {
         throw ingestError(
