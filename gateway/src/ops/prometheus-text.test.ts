@@ -69,4 +69,12 @@ describe('Prometheus text parser', () => {
     ).toBe(1);
     expect(histogramQuantile(0.5, [{ le: Number.POSITIVE_INFINITY, count: 0 }])).toBeUndefined();
   });
+
+  it('reads NaN and infinities in any case, as Prometheus does (prom-client writes "Nan")', () => {
+    const text = parsePrometheusText('lag_mean{service="a"} Nan\nlag_mean{service="b"} NaN\nupper +Inf\nlower -inf\nplain 2.5e-3\n');
+    const values = text.samples.map((s) => s.value);
+    expect(values.slice(0, 2).every(Number.isNaN)).toBe(true);
+    expect(values.slice(2)).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.0025]);
+    expect(() => parsePrometheusText('x nope\n')).toThrow(/not a sample value/);
+  });
 });

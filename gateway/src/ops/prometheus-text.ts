@@ -54,19 +54,22 @@ export class PrometheusText {
   }
 }
 
+/** A sample value as Prometheus reads it (Go's ParseFloat: NaN and Inf in any case; prom-client writes "Nan"). */
 function parseValue(text: string): number {
-  switch (text) {
-    case '+Inf':
-    case 'Inf':
+  switch (text.toLowerCase()) {
+    case '+inf':
+    case 'inf':
+    case '+infinity':
+    case 'infinity':
       return Number.POSITIVE_INFINITY;
-    case '-Inf':
+    case '-inf':
+    case '-infinity':
       return Number.NEGATIVE_INFINITY;
-    case 'NaN':
+    case 'nan':
       return Number.NaN;
     default: {
       const value = Number(text);
-      if (text.trim() === '' || (Number.isNaN(value) && text !== 'NaN'))
-        throw new Error(`not a sample value: "${text}"`);
+      if (text.trim() === '' || Number.isNaN(value)) throw new Error(`not a sample value: "${text}"`);
       return value;
     }
   }
