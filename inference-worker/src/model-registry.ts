@@ -2,6 +2,7 @@ import { ACTIVE_KEY, ActiveModelRecord, fetchModel } from '@triage/model';
 import type { NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
 import { openKv, type NatsConnection } from '@triage/nats';
+import type { KvEntry } from '@triage/nats';
 import type { ModelLoader, ScoringModel } from './scoring-model.js';
 
 export { ACTIVE_KEY };
@@ -16,8 +17,12 @@ export const SHADOW_KEY = 'shadow';
  */
 export class RegisteredModel {
   private model?: ScoringModel;
+  private stopped = false;
   private stopWatch?: () => void;
+  private poll?: NodeJS.Timeout;
   private loading: Promise<void> = Promise.resolve();
+  /** KV revision of the last pointer applied: the watch and the poll apply each change once. */
+  private revision = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -26,30 +31,68 @@ export class RegisteredModel {
     private readonly load: ModelLoader,
     private readonly log: Logger,
     private readonly onSwap?: (version: string) => void,
+    /** How often the key is also read directly, in case the watch stalled. */
+    private readonly pollMs = 5_000,
   ) {}
 
   current(): ScoringModel | undefined {
     return this.model;
   }
 
+  /**
+   * Watches the key, and reads it every `pollMs` as well: a KV watch ends silently when the server
+   * drops its consumer (seen under load), and a worker that stopped following the registry would
+   * keep scoring with a stale model. A watch that ended is opened again.
+   */
   async start(): Promise<void> {
     const kv = await openKv(this.nc, this.topology.buckets.models);
-    const watcher = await kv.watch({ key: this.key });
+    let watcher = await kv.watch({ key: this.key });
     this.stopWatch = () => watcher.stop();
     void (async () => {
-      for await (const entry of watcher) {
-        if (entry.operation !== 'PUT') {
-          this.loading = this.loading.then(() => this.replace(undefined));
-          continue;
+      while (!this.stopped) {
+        try {
+          for await (const entry of watcher) this.apply(entry);
+        } catch (error) {
+          this.log.warn({ err: error, key: this.key }, 'model registry watch failed');
         }
-        const parsed = ActiveModelRecord.safeParse(entry.json());
-        if (!parsed.success) {
-          this.log.error({ key: this.key }, 'ignoring a malformed model pointer');
-          continue;
+        if (this.stopped) return;
+        this.log.warn({ key: this.key }, 'model registry watch ended; watching again');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        try {
+          if (!this.stopped) watcher = await kv.watch({ key: this.key });
+        } catch (error) {
+          this.log.warn({ err: error, key: this.key }, 'could not watch the model registry; retrying');
         }
-        this.loading = this.loading.then(() => this.swapTo(parsed.data));
       }
     })();
+    const check = async () => {
+      try {
+        const entry = await kv.get(this.key);
+        if (entry && entry.revision > this.revision) {
+          this.log.warn({ key: this.key, revision: entry.revision }, 'model registry change found by polling, not by the watch');
+          this.apply(entry);
+        }
+      } catch (error) {
+        this.log.warn({ err: error, key: this.key }, 'could not read the model registry');
+      }
+      if (!this.stopped) this.poll = setTimeout(() => void check(), this.pollMs).unref();
+    };
+    this.poll = setTimeout(() => void check(), this.pollMs).unref();
+  }
+
+  private apply(entry: KvEntry): void {
+    if (entry.revision <= this.revision) return;
+    this.revision = entry.revision;
+    if (entry.operation !== 'PUT') {
+      this.loading = this.loading.then(() => this.replace(undefined));
+      return;
+    }
+    const parsed = ActiveModelRecord.safeParse(entry.json());
+    if (!parsed.success) {
+      this.log.error({ key: this.key }, 'ignoring a malformed model pointer');
+      return;
+    }
+    this.loading = this.loading.then(() => this.swapTo(parsed.data));
   }
 
   /** Resolves once the pointer present at start (if any) is loaded. */
@@ -77,6 +120,8 @@ export class RegisteredModel {
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.poll);
     this.stopWatch?.();
   }
 }

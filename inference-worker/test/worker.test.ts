@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@triage/logger';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { openKv } from '@triage/nats';
 import { eventually, TEST_NATS_URL } from '@triage/testing';
 import sharp from 'sharp';
@@ -115,6 +116,22 @@ describe('inference worker', () => {
     expect(versions.get('tiny-2')).toBeGreaterThan(0);
     // Each prediction is consistent with the model it names (tiny-2 inverts the score).
     for (const p of mine) expect(p.modelVersion === 'tiny-1' ? p.risk > 0.5 : p.risk < 0.5).toBe(true);
+  });
+  it('keeps following the model registry after the server drops its watch', async () => {
+    worker = startWorker(h);
+    await worker.start();
+    // The watch's consumer vanishing ends a KV watch silently (as when the server drops it under load).
+    const jsm = await jetstreamManager(h.nc);
+    const registryStream = `KV_${h.topology.buckets.models}`;
+    for (const consumer of await jsm.consumers.list(registryStream).next()) await jsm.consumers.delete(registryStream, consumer.name);
+    await h.publishModel(tinyModel('tiny-after-watch', -4));
+    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 120, g: 120, b: 120 } } }).png().toBuffer());
+    const scored = await eventually(async () => {
+      const id = await h.publishStudy(image, 'image/png');
+      const prediction = await eventually(async () => (await h.predictions()).find((p) => p.studyId === id), 10_000, 'a prediction');
+      return prediction.modelVersion === 'tiny-after-watch' ? prediction : undefined;
+    }, 30_000, 'a prediction by the newly activated model');
+    expect(scored.shadow).toBe(false);
   });
 });
 

@@ -1,11 +1,11 @@
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { Objm, setSha256Backend, type ObjectStore } from '@nats-io/obj';
 import type { NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
 
-export type { NatsConnection, KV, ObjectStore };
+export type { NatsConnection, KV, KvEntry, ObjectStore };
 
 // Object Store checksums every chunk it writes and reads with SHA-256. The library's default is a
 // pure-JS hash (browser-safe) that costs milliseconds of main-thread time per X-ray; Node's crypto
