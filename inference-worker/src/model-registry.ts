@@ -1,8 +1,7 @@
 import { ACTIVE_KEY, ActiveModelRecord, fetchModel } from '@triage/model';
 import type { NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
-import { openKv, type NatsConnection } from '@triage/nats';
-import type { KvEntry } from '@triage/nats';
+import { followKvKey, openKv, type KvEntry, type NatsConnection } from '@triage/nats';
 import type { ModelLoader, ScoringModel } from './scoring-model.js';
 
 export { ACTIVE_KEY };
@@ -17,12 +16,8 @@ export const SHADOW_KEY = 'shadow';
  */
 export class RegisteredModel {
   private model?: ScoringModel;
-  private stopped = false;
   private stopWatch?: () => void;
-  private poll?: NodeJS.Timeout;
   private loading: Promise<void> = Promise.resolve();
-  /** KV revision of the last pointer applied: the watch and the poll apply each change once. */
-  private revision = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -39,50 +34,14 @@ export class RegisteredModel {
     return this.model;
   }
 
-  /**
-   * Watches the key, and reads it every `pollMs` as well: a KV watch ends silently when the server
-   * drops its consumer (seen under load), and a worker that stopped following the registry would
-   * keep scoring with a stale model. A watch that ended is opened again.
-   */
+  /** Follows the key (watch, plus a read every `pollMs` in case the watch stalls: see followKvKey). */
   async start(): Promise<void> {
     const kv = await openKv(this.nc, this.topology.buckets.models);
-    let watcher = await kv.watch({ key: this.key });
-    this.stopWatch = () => watcher.stop();
-    void (async () => {
-      while (!this.stopped) {
-        try {
-          for await (const entry of watcher) this.apply(entry);
-        } catch (error) {
-          this.log.warn({ err: error, key: this.key }, 'model registry watch failed');
-        }
-        if (this.stopped) return;
-        this.log.warn({ key: this.key }, 'model registry watch ended; watching again');
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        try {
-          if (!this.stopped) watcher = await kv.watch({ key: this.key });
-        } catch (error) {
-          this.log.warn({ err: error, key: this.key }, 'could not watch the model registry; retrying');
-        }
-      }
-    })();
-    const check = async () => {
-      try {
-        const entry = await kv.get(this.key);
-        if (entry && entry.revision > this.revision) {
-          this.log.warn({ key: this.key, revision: entry.revision }, 'model registry change found by polling, not by the watch');
-          this.apply(entry);
-        }
-      } catch (error) {
-        this.log.warn({ err: error, key: this.key }, 'could not read the model registry');
-      }
-      if (!this.stopped) this.poll = setTimeout(() => void check(), this.pollMs).unref();
-    };
-    this.poll = setTimeout(() => void check(), this.pollMs).unref();
+    const follower = await followKvKey(kv, this.key, (entry) => this.apply(entry), { log: this.log, pollMs: this.pollMs });
+    this.stopWatch = () => follower.stop();
   }
 
   private apply(entry: KvEntry): void {
-    if (entry.revision <= this.revision) return;
-    this.revision = entry.revision;
     if (entry.operation !== 'PUT') {
       this.loading = this.loading.then(() => this.replace(undefined));
       return;
@@ -120,8 +79,6 @@ export class RegisteredModel {
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.poll);
     this.stopWatch?.();
   }
 }

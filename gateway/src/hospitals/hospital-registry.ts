@@ -1,6 +1,6 @@
 import { DirectoryHospitalsV1, type NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
-import { openKv, type NatsConnection } from '@triage/nats';
+import { followKvKey, openKv, type NatsConnection } from '@triage/nats';
 
 export interface HospitalRoute {
   id: string;
@@ -19,8 +19,8 @@ export const DIRECTORY_HOSPITALS_KEY = 'hospitals';
 
 /**
  * The hospitals the gateway routes to, as published by the directory in its NATS KV bucket.
- * A KV watch keeps the list current: a hospital that joins or leaves is picked up at once,
- * without restarting the gateway.
+ * A KV watch keeps the list current: a hospital that joins or leaves is picked up at once (within
+ * seconds should the watch stall), without restarting the gateway.
  */
 export class NatsHospitalRegistry implements HospitalRegistry {
   private routes = new Map<string, HospitalRoute>();
@@ -36,12 +36,13 @@ export class NatsHospitalRegistry implements HospitalRegistry {
 
   async start(waitMs = 10_000): Promise<void> {
     const kv = await openKv(this.nc, this.topology.buckets.directory);
-    const watch = await kv.watch({ key: DIRECTORY_HOSPITALS_KEY });
-    this.stopWatch = () => watch.stop();
     let resolveFirst!: () => void;
     this.firstLoad = new Promise<void>((resolve) => (resolveFirst = resolve));
-    void (async () => {
-      for await (const entry of watch) {
+    // Watched, and read every few seconds in case the watch stalls (followKvKey).
+    const follower = await followKvKey(
+      kv,
+      DIRECTORY_HOSPITALS_KEY,
+      (entry) => {
         if (entry.operation !== 'PUT') {
           this.apply([]);
         } else {
@@ -52,8 +53,10 @@ export class NatsHospitalRegistry implements HospitalRegistry {
           }
         }
         resolveFirst();
-      }
-    })();
+      },
+      { log: this.log },
+    );
+    this.stopWatch = () => follower.stop();
     // An empty bucket (directory not started yet) must not block start-up forever.
     await Promise.race([this.firstLoad, new Promise((r) => setTimeout(r, waitMs))]);
   }

@@ -111,3 +111,68 @@ export async function destroyNamespace(nc: NatsConnection, t: NatsTopology): Pro
 }
 export * from './durable-consumer.js';
 export * from './object-reader.js';
+
+export interface KeyFollower {
+  stop(): void;
+}
+
+/**
+ * Calls `onChange` with the current entry of `key` and with every change after it, once per KV
+ * revision. A KV watch ends silently when the server drops its consumer (seen under load), so the
+ * key is also read every `pollMs` and an ended watch is opened again: a follower never keeps a stale
+ * value for longer than the poll interval.
+ */
+export async function followKvKey(
+  kv: KV,
+  key: string,
+  onChange: (entry: KvEntry) => void,
+  options: { log: Logger; pollMs?: number },
+): Promise<KeyFollower> {
+  const { log, pollMs = 5_000 } = options;
+  let stopped = false;
+  let revision = 0;
+  let poll: NodeJS.Timeout | undefined;
+  const apply = (entry: KvEntry) => {
+    if (entry.revision <= revision) return;
+    revision = entry.revision;
+    onChange(entry);
+  };
+  let watcher = await kv.watch({ key });
+  void (async () => {
+    while (!stopped) {
+      try {
+        for await (const entry of watcher) apply(entry);
+      } catch (error) {
+        log.warn({ err: error, key }, 'KV watch failed');
+      }
+      if (stopped) return;
+      log.warn({ key }, 'KV watch ended; watching again');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      try {
+        if (!stopped) watcher = await kv.watch({ key });
+      } catch (error) {
+        log.warn({ err: error, key }, 'could not watch the KV key; retrying');
+      }
+    }
+  })();
+  const check = async () => {
+    try {
+      const entry = await kv.get(key);
+      if (entry && entry.revision > revision) {
+        log.warn({ key, revision: entry.revision }, 'KV change found by polling, not by the watch');
+        apply(entry);
+      }
+    } catch (error) {
+      log.warn({ err: error, key }, 'could not read the KV key');
+    }
+    if (!stopped) poll = setTimeout(() => void check(), pollMs).unref();
+  };
+  poll = setTimeout(() => void check(), pollMs).unref();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(poll);
+      watcher.stop();
+    },
+  };
+}
