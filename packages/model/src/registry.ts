@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NatsTopology } from '@triage/contracts';
-import { openKv, openObjectStore, type NatsConnection } from '@triage/nats';
+import { followKvKey, openKv, openObjectStore, type NatsConnection } from '@triage/nats';
 import { z } from 'zod';
 import { parseModelMetadata, readMetadataProps } from './metadata.js';
 import { loadModel } from './model.js';
@@ -119,16 +119,17 @@ export async function watchActiveModel(
   onError: (error: unknown) => void = () => undefined,
 ): Promise<() => void> {
   const kv = await openKv(nc, topology.buckets.models);
-  const watcher = await kv.watch({ key: ACTIVE_KEY });
-  void (async () => {
-    for await (const entry of watcher) {
-      if (entry.operation !== 'PUT') continue;
+  // Changes are handed on one at a time, in order; followKvKey survives a watch the server drops.
+  let handled: Promise<void> = Promise.resolve();
+  const follower = await followKvKey(kv, ACTIVE_KEY, (entry) => {
+    if (entry.operation !== 'PUT') return;
+    handled = handled.then(async () => {
       try {
         await onChange(ActiveModelRecord.parse(entry.json()));
       } catch (error) {
         onError(error);
       }
-    }
-  })();
-  return () => watcher.stop();
+    });
+  });
+  return () => follower.stop();
 }

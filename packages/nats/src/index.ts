@@ -126,7 +126,7 @@ export async function followKvKey(
   kv: KV,
   key: string,
   onChange: (entry: KvEntry) => void,
-  options: { log: Logger; pollMs?: number },
+  options: { log?: Logger; pollMs?: number } = {},
 ): Promise<KeyFollower> {
   const { log, pollMs = 5_000 } = options;
   let stopped = false;
@@ -143,15 +143,15 @@ export async function followKvKey(
       try {
         for await (const entry of watcher) apply(entry);
       } catch (error) {
-        log.warn({ err: error, key }, 'KV watch failed');
+        log?.warn({ err: error, key }, 'KV watch failed');
       }
       if (stopped) return;
-      log.warn({ key }, 'KV watch ended; watching again');
+      log?.warn({ key }, 'KV watch ended; watching again');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       try {
         if (!stopped) watcher = await kv.watch({ key });
       } catch (error) {
-        log.warn({ err: error, key }, 'could not watch the KV key; retrying');
+        log?.warn({ err: error, key }, 'could not watch the KV key; retrying');
       }
     }
   })();
@@ -159,11 +159,11 @@ export async function followKvKey(
     try {
       const entry = await kv.get(key);
       if (entry && entry.revision > revision) {
-        log.warn({ key, revision: entry.revision }, 'KV change found by polling, not by the watch');
+        log?.warn({ key, revision: entry.revision }, 'KV change found by polling, not by the watch');
         apply(entry);
       }
     } catch (error) {
-      log.warn({ err: error, key }, 'could not read the KV key');
+      log?.warn({ err: error, key }, 'could not read the KV key');
     }
     if (!stopped) poll = setTimeout(() => void check(), pollMs).unref();
   };
