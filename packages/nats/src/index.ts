@@ -1,6 +1,6 @@
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { Kvm, KvWatchInclude, type KV, type KvEntry } from '@nats-io/kv';
 import { Objm, setSha256Backend, type ObjectStore } from '@nats-io/obj';
 import type { NatsTopology } from '@triage/contracts';
 import type { Logger } from '@triage/logger';
@@ -22,7 +22,12 @@ export interface NatsSettings {
 }
 
 /** Connects with reconnects enabled and connection state logged (never message payloads). */
-export async function connectNats({ url, name, log, connectTimeoutMs = 10_000 }: NatsSettings): Promise<NatsConnection> {
+export async function connectNats({
+  url,
+  name,
+  log,
+  connectTimeoutMs = 10_000,
+}: NatsSettings): Promise<NatsConnection> {
   const deadline = Date.now() + connectTimeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -104,7 +109,11 @@ export async function destroyNamespace(nc: NatsConnection, t: NatsTopology): Pro
   if (!t.namespace) throw new Error('refusing to destroy the un-namespaced production topology');
   const jsm = await jetstreamManager(nc);
   for await (const name of jsm.streams.names()) {
-    if (name.startsWith(`${t.namespace}_`) || name.startsWith(`KV_${t.namespace}_`) || name.startsWith(`OBJ_${t.namespace}_`)) {
+    if (
+      name.startsWith(`${t.namespace}_`) ||
+      name.startsWith(`KV_${t.namespace}_`) ||
+      name.startsWith(`OBJ_${t.namespace}_`)
+    ) {
       await jsm.streams.delete(name).catch(() => undefined);
     }
   }
@@ -114,6 +123,51 @@ export * from './object-reader.js';
 
 export interface KeyFollower {
   stop(): void;
+}
+
+type KvWatcher = Awaited<ReturnType<KV['watch']>>;
+
+/**
+ * Keeps a KV watch going: feeds every entry to `apply` and opens the watch again (after a second)
+ * when it ends or fails, because a KV watch ends silently when the server drops its consumer.
+ */
+async function keepWatching(
+  open: () => Promise<KvWatcher>,
+  apply: (entry: KvEntry) => void,
+  what: Record<string, unknown>,
+  log: Logger | undefined,
+  isStopped: () => boolean,
+): Promise<{ stop(): void }> {
+  let watcher = await open();
+  void (async () => {
+    while (!isStopped()) {
+      try {
+        for await (const entry of watcher) apply(entry);
+      } catch (error) {
+        log?.warn({ err: error, ...what }, 'KV watch failed');
+      }
+      if (isStopped()) return;
+      log?.warn(what, 'KV watch ended; watching again');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      try {
+        if (!isStopped()) watcher = await open();
+      } catch (error) {
+        log?.warn({ err: error, ...what }, 'could not watch the KV bucket; retrying');
+      }
+    }
+  })();
+  return { stop: () => watcher.stop() };
+}
+
+/** Runs `check` every `pollMs` until stopped; the returned function stops it. */
+function everyPoll(check: () => Promise<void>, pollMs: number, isStopped: () => boolean): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const run = async () => {
+    await check();
+    if (!isStopped()) timer = setTimeout(() => void run(), pollMs).unref();
+  };
+  timer = setTimeout(() => void run(), pollMs).unref();
+  return () => clearTimeout(timer);
 }
 
 /**
@@ -131,48 +185,87 @@ export async function followKvKey(
   const { log, pollMs = 5_000 } = options;
   let stopped = false;
   let revision = 0;
-  let poll: NodeJS.Timeout | undefined;
+  const isStopped = () => stopped;
   const apply = (entry: KvEntry) => {
     if (entry.revision <= revision) return;
     revision = entry.revision;
     onChange(entry);
   };
-  let watcher = await kv.watch({ key });
-  void (async () => {
-    while (!stopped) {
+  const watch = await keepWatching(() => kv.watch({ key }), apply, { key }, log, isStopped);
+  const stopPolling = everyPoll(
+    async () => {
       try {
-        for await (const entry of watcher) apply(entry);
+        const entry = await kv.get(key);
+        if (entry && entry.revision > revision) {
+          log?.warn({ key, revision: entry.revision }, 'KV change found by polling, not by the watch');
+          apply(entry);
+        }
       } catch (error) {
-        log?.warn({ err: error, key }, 'KV watch failed');
+        log?.warn({ err: error, key }, 'could not read the KV key');
       }
-      if (stopped) return;
-      log?.warn({ key }, 'KV watch ended; watching again');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      try {
-        if (!stopped) watcher = await kv.watch({ key });
-      } catch (error) {
-        log?.warn({ err: error, key }, 'could not watch the KV key; retrying');
-      }
-    }
-  })();
-  const check = async () => {
-    try {
-      const entry = await kv.get(key);
-      if (entry && entry.revision > revision) {
-        log?.warn({ key, revision: entry.revision }, 'KV change found by polling, not by the watch');
-        apply(entry);
-      }
-    } catch (error) {
-      log?.warn({ err: error, key }, 'could not read the KV key');
-    }
-    if (!stopped) poll = setTimeout(() => void check(), pollMs).unref();
-  };
-  poll = setTimeout(() => void check(), pollMs).unref();
+    },
+    pollMs,
+    isStopped,
+  );
   return {
     stop() {
       stopped = true;
-      clearTimeout(poll);
-      watcher.stop();
+      stopPolling();
+      watch.stop();
+    },
+  };
+}
+
+/**
+ * Calls `onChange` after every change to any key of the bucket (put, delete or purge), at most once
+ * per change and not for the values present at the start. Like `followKvKey`, an ended watch is
+ * opened again and the bucket's last sequence is read every `pollMs`, so a change the watch missed
+ * is still reported within the poll interval. Meant for caches that reload the whole bucket.
+ */
+export async function followKvBucket(
+  kv: KV,
+  onChange: () => void,
+  options: { log?: Logger; pollMs?: number } = {},
+): Promise<KeyFollower> {
+  const { log, pollMs = 5_000 } = options;
+  let stopped = false;
+  const isStopped = () => stopped;
+  const lastSequence = async () => (await kv.status()).streamInfo.state.last_seq;
+  const { bucket } = await kv.status();
+  let seen = await lastSequence();
+  const apply = (entry: KvEntry) => {
+    if (entry.revision <= seen) return;
+    seen = entry.revision;
+    onChange();
+  };
+  const watch = await keepWatching(
+    () => kv.watch({ include: KvWatchInclude.UpdatesOnly }),
+    apply,
+    { bucket },
+    log,
+    isStopped,
+  );
+  const stopPolling = everyPoll(
+    async () => {
+      try {
+        const last = await lastSequence();
+        if (last > seen) {
+          log?.warn({ bucket, sequence: last }, 'KV change found by polling, not by the watch');
+          seen = last;
+          onChange();
+        }
+      } catch (error) {
+        log?.warn({ err: error, bucket }, 'could not read the KV bucket status');
+      }
+    },
+    pollMs,
+    isStopped,
+  );
+  return {
+    stop() {
+      stopped = true;
+      stopPolling();
+      watch.stop();
     },
   };
 }

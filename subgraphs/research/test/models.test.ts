@@ -1,4 +1,5 @@
 import { ACTIVE_KEY, activeModelRecord, publishModel as publishToRegistry } from '@triage/model';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { openKv, openObjectStore } from '@triage/nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHADOW_KEY } from '../src/model-version/model-registry.service.js';
@@ -9,16 +10,64 @@ import { sha256, startHarness, tinyModel, uploadModel, waitFor, type Harness } f
 const MODELS = /* GraphQL */ `
   {
     models {
-      version status sha256 objectKey threshold publishedBy
-      metrics { split n auc accuracy sensitivity specificity f1 ece confusion { tp fp tn fn } ci95 { metric low high } }
-      inputSpec { size crop resize grayscale layout normalizeMean normalizeStd }
+      version
+      status
+      sha256
+      objectKey
+      threshold
+      publishedBy
+      metrics {
+        split
+        n
+        auc
+        accuracy
+        sensitivity
+        specificity
+        f1
+        ece
+        confusion {
+          tp
+          fp
+          tn
+          fn
+        }
+        ci95 {
+          metric
+          low
+          high
+        }
+      }
+      inputSpec {
+        size
+        crop
+        resize
+        grayscale
+        layout
+        normalizeMean
+        normalizeStd
+      }
     }
-    activeModel { version status }
-    shadowModel { version status }
+    activeModel {
+      version
+      status
+    }
+    shadowModel {
+      version
+      status
+    }
   }
 `;
 interface ModelsResult {
-  models: { version: string; status: string; sha256: string; objectKey: string; threshold: number; publishedBy: string; metrics: Record<string, unknown>; inputSpec: Record<string, unknown> }[];
+  models: {
+    version: string;
+    status: string;
+    sha256: string;
+    objectKey: string;
+    threshold: number;
+    publishedBy: string;
+    metrics: Record<string, unknown>;
+    inputSpec: Record<string, unknown>;
+  }[];
   activeModel: { version: string; status: string } | null;
   shadowModel: { version: string; status: string } | null;
 }
@@ -33,10 +82,13 @@ describe('model registry', () => {
   let v1: Uint8Array;
   let v2: Uint8Array;
   let v3: Uint8Array;
-  const status = async (version: string) => (await h.server.orm.em.fork().findOne(ModelVersion, { version }))?.status;
+  const status = async (version: string) =>
+    (await h.server.orm.em.fork().findOne(ModelVersion, { version }))?.status;
   const kvRecord = async (key: string) => {
     const entry = await (await openKv(h.nc, h.topology.buckets.models)).get(key);
-    return entry?.operation === 'PUT' ? (entry.json() as { version: string; object: string; sha256: string }) : null;
+    return entry?.operation === 'PUT'
+      ? (entry.json() as { version: string; object: string; sha256: string })
+      : null;
   };
 
   beforeAll(async () => {
@@ -51,7 +103,14 @@ describe('model registry', () => {
   it('publishes a validated ONNX file without activating it', async () => {
     const res = await uploadModel(h, v1);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ version: 'm-1.0', status: 'AVAILABLE', sha256: sha256(v1), objectKey: 'm-1.0.onnx', threshold: 0.5, publishedBy: 'researcher-1' });
+    expect(res.body).toMatchObject({
+      version: 'm-1.0',
+      status: 'AVAILABLE',
+      sha256: sha256(v1),
+      objectKey: 'm-1.0.onnx',
+      threshold: 0.5,
+      publishedBy: 'researcher-1',
+    });
     const stored = await (await openObjectStore(h.nc, h.topology.buckets.models)).getBlob('m-1.0.onnx');
     expect(sha256(stored!)).toBe(sha256(v1));
     // Published is not live: the workers' key is untouched.
@@ -68,8 +127,23 @@ describe('model registry', () => {
       expect.objectContaining({
         version: 'm-1.0',
         status: 'AVAILABLE',
-        metrics: expect.objectContaining({ split: 'none', auc: 0.5, accuracy: 0.5, sensitivity: 0.5, specificity: 0.5, ci95: [] }),
-        inputSpec: { size: 28, crop: 'center-square', resize: 'triangle', grayscale: true, layout: 'NCHW', normalizeMean: 0.5, normalizeStd: 0.25 },
+        metrics: expect.objectContaining({
+          split: 'none',
+          auc: 0.5,
+          accuracy: 0.5,
+          sensitivity: 0.5,
+          specificity: 0.5,
+          ci95: [],
+        }),
+        inputSpec: {
+          size: 28,
+          crop: 'center-square',
+          resize: 'triangle',
+          grayscale: true,
+          layout: 'NCHW',
+          normalizeMean: 0.5,
+          normalizeStd: 0.25,
+        },
       }),
     ]);
     expect(data!.activeModel).toBeNull();
@@ -102,7 +176,11 @@ describe('model registry', () => {
     expect((await uploadModel(h, v2, h.admin)).status).toBe(201);
     const first = await h.gql(ACTIVATE, { v: 'm-1.0' });
     expect(first.errors).toBeUndefined();
-    expect(await activeModelRecord(h.nc, h.topology)).toMatchObject({ version: 'm-1.0', object: 'm-1.0.onnx', sha256: sha256(v1) });
+    expect(await activeModelRecord(h.nc, h.topology)).toMatchObject({
+      version: 'm-1.0',
+      object: 'm-1.0.onnx',
+      sha256: sha256(v1),
+    });
 
     const second = await h.gql(ACTIVATE, { v: 'm-2.0' });
     expect(second.data).toEqual({ activateModel: { version: 'm-2.0', status: 'ACTIVE' } });
@@ -121,10 +199,17 @@ describe('model registry', () => {
 
     const shadowed = await h.gql(SHADOW, { v: 'm-3.0' });
     expect(shadowed.data).toEqual({ shadowModel: { version: 'm-3.0', status: 'SHADOW' } });
-    expect(await kvRecord(SHADOW_KEY)).toMatchObject({ version: 'm-3.0', object: 'm-3.0.onnx', sha256: sha256(v3) });
+    expect(await kvRecord(SHADOW_KEY)).toMatchObject({
+      version: 'm-3.0',
+      object: 'm-3.0.onnx',
+      sha256: sha256(v3),
+    });
     expect((await kvRecord(ACTIVE_KEY))?.version).toBe('m-2.0');
     const { data } = await h.gql<ModelsResult>(MODELS);
-    expect(data).toMatchObject({ activeModel: { version: 'm-2.0' }, shadowModel: { version: 'm-3.0', status: 'SHADOW' } });
+    expect(data).toMatchObject({
+      activeModel: { version: 'm-2.0' },
+      shadowModel: { version: 'm-3.0', status: 'SHADOW' },
+    });
 
     const cleared = await h.gql(CLEAR_SHADOW);
     expect(cleared.data).toEqual({ clearShadow: { version: 'm-3.0', status: 'AVAILABLE' } });
@@ -133,7 +218,9 @@ describe('model registry', () => {
 
     // Promoting the shadow model makes it live and ends the shadow run.
     await h.gql(SHADOW, { v: 'm-3.0' });
-    expect((await h.gql(ACTIVATE, { v: 'm-3.0' })).data).toEqual({ activateModel: { version: 'm-3.0', status: 'ACTIVE' } });
+    expect((await h.gql(ACTIVATE, { v: 'm-3.0' })).data).toEqual({
+      activateModel: { version: 'm-3.0', status: 'ACTIVE' },
+    });
     expect(await kvRecord(SHADOW_KEY)).toBeNull();
     expect(await status('m-2.0')).toBe('RETIRED');
   });
@@ -149,9 +236,9 @@ describe('model registry', () => {
     expect(nothingLeft.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await activeModelRecord(h.nc, h.topology))?.version).toBe('m-1.0');
 
-    const { data } = await h.gql<{ modelEvents: { kind: string; version: string; previousVersion: string | null; actor: string }[] }>(
-      `{ modelEvents(first: 3) { kind version previousVersion actor } }`,
-    );
+    const { data } = await h.gql<{
+      modelEvents: { kind: string; version: string; previousVersion: string | null; actor: string }[];
+    }>(`{ modelEvents(first: 3) { kind version previousVersion actor } }`);
     expect(data!.modelEvents).toEqual([
       { kind: 'ROLLBACK', version: 'm-1.0', previousVersion: 'm-2.0', actor: 'researcher-1' },
       { kind: 'ROLLBACK', version: 'm-2.0', previousVersion: 'm-3.0', actor: 'researcher-1' },
@@ -163,11 +250,27 @@ describe('model registry', () => {
     // Published and activated straight in the registry, as `npm run model:publish` does.
     const external = await tinyModel('m-cli', 3);
     await publishToRegistry(h.nc, h.topology, external);
-    await waitFor(async () => (await status('m-cli')) === 'ACTIVE', 'the watcher imports the external activation');
+    await waitFor(
+      async () => (await status('m-cli')) === 'ACTIVE',
+      'the watcher imports the external activation',
+    );
     const row = await h.server.orm.em.fork().findOneOrFail(ModelVersion, { version: 'm-cli' });
     expect(row).toMatchObject({ publishedBy: 'registry', sha256: sha256(external), objectKey: 'm-cli.onnx' });
     expect(await status('m-1.0')).toBe('RETIRED');
     // It joins the activation history: rolling back returns to the version active before it.
+    expect((await h.gql(ROLLBACK)).data).toEqual({ rollbackModel: { version: 'm-1.0', status: 'ACTIVE' } });
+
+    // The server can drop a KV watch's consumer without a word; the next external activation is
+    // still imported (the bucket is also polled).
+    const jsm = await jetstreamManager(h.nc);
+    const stream = `KV_${h.topology.buckets.models}`;
+    for (const consumer of await jsm.consumers.list(stream).next())
+      await jsm.consumers.delete(stream, consumer.name);
+    await publishToRegistry(h.nc, h.topology, await tinyModel('m-cli-2', 4));
+    await waitFor(
+      async () => (await status('m-cli-2')) === 'ACTIVE',
+      'the follower imports an activation its watch missed',
+    );
     expect((await h.gql(ROLLBACK)).data).toEqual({ rollbackModel: { version: 'm-1.0', status: 'ACTIVE' } });
 
     // A fresh database on the same registry imports the active record when it starts.
@@ -177,7 +280,9 @@ describe('model registry', () => {
     try {
       await other.start();
       const imported = await other.orm.em.fork().find(ModelVersion, {});
-      expect(imported.map((m) => [m.version, m.status, m.publishedBy])).toEqual([['m-1.0', 'ACTIVE', 'registry']]);
+      expect(imported.map((m) => [m.version, m.status, m.publishedBy])).toEqual([
+        ['m-1.0', 'ACTIVE', 'registry'],
+      ]);
     } finally {
       await other.stop();
       await dropTestDatabase(database);

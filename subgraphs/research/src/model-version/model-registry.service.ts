@@ -1,9 +1,15 @@
-import { KvWatchInclude } from '@nats-io/kv';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, notFound } from '@triage/auth';
 import type { Logger } from '@triage/logger';
-import { ACTIVE_KEY, ActiveModelRecord, fetchModel, parseModelMetadata, readMetadataProps, type ModelMetadata } from '@triage/model';
-import type { KV } from '@triage/nats';
+import {
+  ACTIVE_KEY,
+  ActiveModelRecord,
+  fetchModel,
+  parseModelMetadata,
+  readMetadataProps,
+  type ModelMetadata,
+} from '@triage/model';
+import { followKvBucket, type KV } from '@triage/nats';
 import type { Orm } from '@triage/service-common';
 import type { NatsResources } from '../common/nats-resources.js';
 import { digestIsSha256, putIfAbsent } from '../common/object-digest.js';
@@ -26,7 +32,12 @@ export const REGISTRY_ACTOR = 'registry';
 
 /** The registry record of a model version, as the workers read it from the KV bucket. */
 export const recordOf = (model: ModelVersion): ActiveModelRecord =>
-  ActiveModelRecord.parse({ version: model.version, object: model.objectKey, sha256: model.sha256, publishedAt: model.publishedAt.toISOString() });
+  ActiveModelRecord.parse({
+    version: model.version,
+    object: model.objectKey,
+    sha256: model.sha256,
+    publishedAt: model.publishedAt.toISOString(),
+  });
 
 /**
  * Versions activated so far, as a stack: an activation pushes (unless it re-activates the top),
@@ -66,15 +77,28 @@ export class ModelRegistryService {
       const existing = await em.findOne(ModelVersion, { version: metadata.version });
       if (existing) {
         if (existing.sha256 === sha256) return { model: existing, created: false };
-        throw conflict(`Model version ${metadata.version} is already published with different bytes; give the new model another version`);
+        throw conflict(
+          `Model version ${metadata.version} is already published with different bytes; give the new model another version`,
+        );
       }
       const objectKey = `${metadata.version}.onnx`;
-      const stored = await putIfAbsent(store, objectKey, bytes, { description: `pneumonia model ${metadata.version}` });
+      const stored = await putIfAbsent(store, objectKey, bytes, {
+        description: `pneumonia model ${metadata.version}`,
+      });
       if (stored === 'different') {
-        throw conflict(`The registry already holds other bytes under ${objectKey}; give the new model another version`);
+        throw conflict(
+          `The registry already holds other bytes under ${objectKey}; give the new model another version`,
+        );
       }
       const now = new Date();
-      const model = em.create(ModelVersion, { ...this.cardOf(metadata, sha256, bytes.length), objectKey, status: 'AVAILABLE', publishedAt: now, publishedBy: actor, updatedAt: now });
+      const model = em.create(ModelVersion, {
+        ...this.cardOf(metadata, sha256, bytes.length),
+        objectKey,
+        status: 'AVAILABLE',
+        publishedAt: now,
+        publishedBy: actor,
+        updatedAt: now,
+      });
       em.create(ModelEvent, { kind: 'PUBLISH', version: metadata.version, actor, occurredAt: now });
       await em.flush();
       this.log.info({ version: metadata.version, sha256, actor }, 'published a model version');
@@ -101,7 +125,8 @@ export class ModelRegistryService {
   shadow(version: string, actor: string): Promise<ModelVersion> {
     return this.inRegistry(async (em, kv) => {
       const target = await this.requireVersion(em, version);
-      if (target.status === 'ACTIVE') throw badInput(`Model version ${version} is the active model; shadow another version`);
+      if (target.status === 'ACTIVE')
+        throw badInput(`Model version ${version} is the active model; shadow another version`);
       if (target.status === 'SHADOW') return target;
       await this.assertObjectPresent(target);
       const current = await em.findOne(ModelVersion, { status: 'SHADOW' });
@@ -110,7 +135,13 @@ export class ModelRegistryService {
         await em.flush();
       }
       this.setStatus(target, 'SHADOW');
-      em.create(ModelEvent, { kind: 'SHADOW', version, previousVersion: current?.version ?? null, actor, occurredAt: new Date() });
+      em.create(ModelEvent, {
+        kind: 'SHADOW',
+        version,
+        previousVersion: current?.version ?? null,
+        actor,
+        occurredAt: new Date(),
+      });
       await em.flush();
       await kv.put(SHADOW_KEY, JSON.stringify(recordOf(target)));
       this.log.info({ version, previous: current?.version, actor }, 'set the shadow model');
@@ -124,7 +155,12 @@ export class ModelRegistryService {
       const current = await em.findOne(ModelVersion, { status: 'SHADOW' });
       if (current) {
         this.setStatus(current, await this.restingStatus(em, current.version));
-        em.create(ModelEvent, { kind: 'CLEAR_SHADOW', version: current.version, actor, occurredAt: new Date() });
+        em.create(ModelEvent, {
+          kind: 'CLEAR_SHADOW',
+          version: current.version,
+          actor,
+          occurredAt: new Date(),
+        });
         await em.flush();
       }
       if (await readRecord(kv, SHADOW_KEY, this.log)) await kv.delete(SHADOW_KEY);
@@ -138,19 +174,25 @@ export class ModelRegistryService {
     return this.inRegistry(async () => undefined);
   }
 
-  /** Reconciles on every change of the registry's KV keys (the model CLI, another replica). */
+  /**
+   * Reconciles on every change of the registry's KV keys (the model CLI, another replica). Followed
+   * with `followKvBucket`: a plain KV watch ends silently when the server drops its consumer, and
+   * the tables would then stay behind the registry for good.
+   */
   async watch(): Promise<() => Promise<void>> {
-    const kv = await this.nats.modelKv();
-    const watcher = await kv.watch({ include: KvWatchInclude.UpdatesOnly });
-    void (async () => {
-      for await (const _entry of watcher) {
+    const follower = await followKvBucket(
+      await this.nats.modelKv(),
+      () => {
         this.syncing = this.syncing
           .then(() => this.reconcile())
-          .catch((error: unknown) => this.log.error({ err: error }, 'could not reconcile with the model registry'));
-      }
-    })();
+          .catch((error: unknown) =>
+            this.log.error({ err: error }, 'could not reconcile with the model registry'),
+          );
+      },
+      { log: this.log },
+    );
     return async () => {
-      watcher.stop();
+      follower.stop();
       await this.syncing;
     };
   }
@@ -169,7 +211,13 @@ export class ModelRegistryService {
     return em.find(ModelEvent, {}, { orderBy: { id: 'desc' }, limit: first });
   }
 
-  private async activateIn(em: EntityManager, kv: KV, version: string, actor: string, kind: 'ACTIVATE' | 'ROLLBACK'): Promise<ModelVersion> {
+  private async activateIn(
+    em: EntityManager,
+    kv: KV,
+    version: string,
+    actor: string,
+    kind: 'ACTIVATE' | 'ROLLBACK',
+  ): Promise<ModelVersion> {
     const target = await this.requireVersion(em, version);
     const current = await em.findOne(ModelVersion, { status: 'ACTIVE' });
     if (current === target) return target;
@@ -181,7 +229,13 @@ export class ModelRegistryService {
       await em.flush();
     }
     this.setStatus(target, 'ACTIVE');
-    em.create(ModelEvent, { kind, version, previousVersion: current?.version ?? null, actor, occurredAt: new Date() });
+    em.create(ModelEvent, {
+      kind,
+      version,
+      previousVersion: current?.version ?? null,
+      actor,
+      occurredAt: new Date(),
+    });
     await em.flush();
     // The KV write is the last step inside the transaction: if it fails, the tables roll back.
     await kv.put(ACTIVE_KEY, JSON.stringify(recordOf(target)));
@@ -222,8 +276,17 @@ export class ModelRegistryService {
     if (activeRow) {
       const top = activationStack(await this.activationEvents(em)).at(-1) ?? null;
       if (top !== activeRow.version) {
-        em.create(ModelEvent, { kind: 'EXTERNAL_ACTIVATE', version: activeRow.version, previousVersion: top, actor: REGISTRY_ACTOR, occurredAt: new Date() });
-        this.log.info({ version: activeRow.version, previous: top }, 'the registry names an active model this service did not activate; recorded it');
+        em.create(ModelEvent, {
+          kind: 'EXTERNAL_ACTIVATE',
+          version: activeRow.version,
+          previousVersion: top,
+          actor: REGISTRY_ACTOR,
+          occurredAt: new Date(),
+        });
+        this.log.info(
+          { version: activeRow.version, previous: top },
+          'the registry names an active model this service did not activate; recorded it',
+        );
       }
     }
     await em.flush();
@@ -234,7 +297,10 @@ export class ModelRegistryService {
     const existing = await em.findOne(ModelVersion, { version: record.version });
     if (existing) {
       if (existing.sha256 !== record.sha256) {
-        this.log.warn({ version: record.version }, 'the registry record and the stored model version disagree on the SHA-256');
+        this.log.warn(
+          { version: record.version },
+          'the registry record and the stored model version disagree on the SHA-256',
+        );
       }
       return existing;
     }
@@ -255,7 +321,10 @@ export class ModelRegistryService {
       this.log.info({ version: record.version }, 'imported a model version from the registry');
       return row;
     } catch (error) {
-      this.log.error({ err: error, version: record.version }, 'cannot import the model version the registry names');
+      this.log.error(
+        { err: error, version: record.version },
+        'cannot import the model version the registry names',
+      );
       return null;
     }
   }
@@ -282,7 +351,8 @@ export class ModelRegistryService {
   /** Workers would fail to load a version whose file is gone: refuse to point them at it. */
   private async assertObjectPresent(model: ModelVersion): Promise<void> {
     const info = await (await this.nats.modelStore()).info(model.objectKey);
-    if (!info || info.deleted) throw conflict(`The file of model version ${model.version} is missing from the registry`);
+    if (!info || info.deleted)
+      throw conflict(`The file of model version ${model.version} is missing from the registry`);
     if (!digestIsSha256(info.digest, model.sha256)) {
       throw conflict(`The file of model version ${model.version} in the registry does not match its SHA-256`);
     }
