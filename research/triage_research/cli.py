@@ -20,7 +20,8 @@ from .train import TrainConfig, configure_torch
 RESEARCH_DIR = Path(__file__).resolve().parents[1]
 
 
-def _train(args: argparse.Namespace) -> int:
+def train_config(args: argparse.Namespace) -> TrainConfig:
+    """The training configuration the `train` command's arguments ask for."""
     cfg = TrainConfig(data=str(args.data or ""), extra_data=tuple(str(p) for p in args.extra_data))
     overrides = {
         "members": args.members,
@@ -32,9 +33,13 @@ def _train(args: argparse.Namespace) -> int:
         "target_sensitivity": args.target_sensitivity,
         "train_limit": args.train_limit,
     }
-    cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
-    if args.quick:  # the CI smoke run: two epochs of one member
+    if args.quick:  # the CI smoke run: two epochs of one member, unless the flags below say otherwise
         cfg = replace(cfg, members=1, max_epochs=2, min_epochs=1)
+    return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _train(args: argparse.Namespace) -> int:
+    cfg = train_config(args)
     test_use = DEFAULT_TEST_USE + (f" {args.test_note}" if args.test_note else "")
     _, report = run(cfg, args.out, args.version, activate=args.activate, resamples=args.resamples, test_use=test_use)
     print(json.dumps({"version": report["version"], "test": report["test"]["metrics"], "targets": report["targets"]}, indent=2))
@@ -138,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--target-sensitivity", type=float)
     t.add_argument("--train-limit", type=int)
     t.add_argument("--resamples", type=int, default=2000)
-    t.add_argument("--quick", action="store_true", help="1 member x 2 epochs: the CI smoke run")
+    t.add_argument("--quick", action="store_true", help="1 member x 2 epochs (the CI smoke run); explicit --members/--max-epochs/--min-epochs still apply")
     t.add_argument("--test-note", help="how the test split was used while developing this recipe (goes into the card)")
     t.set_defaults(run=_train)
 
