@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEvent, PredictionCreatedV1 } from '@triage/contracts';
+import { decodeEvent, PredictionCreatedV1, TriageUpdatedV1 } from '@triage/contracts';
 import { connectNats, type NatsConnection } from '@triage/nats';
-import { eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
+import { eventually, freePort, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
 import sharp from 'sharp';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { startResearch, type ResearchService } from './support/research.js';
@@ -26,20 +27,23 @@ describe('research loop', () => {
   let research: ResearchService | undefined;
   let nc: NatsConnection;
   const predictions: PredictionCreatedV1[] = [];
-  /** Every response of the research service, scanned for the seeded and test-created patients. */
-  const phi = new PhiScanner();
+  const triageUpdates: TriageUpdatedV1[] = [];
 
   beforeAll(async () => {
     const researchPort = await freePort();
     pipeline = await Pipeline.start({ RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` });
     const p = pipeline.platform;
-    research = await startResearch(p, researchPort, ({ method, path: route, status, body }) =>
-      phi.scan(body, `${method} ${route} ${status}`),
-    );
+    research = await startResearch(p, researchPort);
     nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-research-loop' });
     const sub = nc.subscribe(p.topology.subjects.allPredictions);
     void (async () => {
       for await (const m of sub) predictions.push(decodeEvent(PredictionCreatedV1, m.data));
+    })();
+    const updates = nc.subscribe(p.topology.subjects.allTriage);
+    void (async () => {
+      for await (const m of updates) {
+        if (m.subject.endsWith('.updated')) triageUpdates.push(decodeEvent(TriageUpdatedV1, m.data));
+      }
     })();
   }, 240_000);
 
@@ -171,6 +175,18 @@ describe('research loop', () => {
         .map(String)
         .find((f) => f.endsWith(`${version}.onnx`));
       expect(onnx).toBeDefined();
+      // One epoch of one member, on PneumoniaMNIST and the very file the research center exported.
+      const report = JSON.parse(
+        readFileSync(path.join(work, 'out', onnx!.replace(/\.onnx$/, '.report.json')), 'utf8'),
+      ) as {
+        data: { sources: { file: string; sha256: string; train: number; val: number }[] };
+        training: { members: { epochs_run: number }[] };
+      };
+      expect(report.training.members.map((m) => m.epochs_run)).toEqual([1]);
+      const exported = report.data.sources.find((s) => s.file === 'export.npz');
+      expect(exported?.sha256).toBe(createHash('sha256').update(readFileSync(exportFile)).digest('hex'));
+      expect(exported!.train + exported!.val).toBeGreaterThan(0);
+      expect(exported!.train + exported!.val).toBeLessThanOrEqual(20);
 
       // Publish through the gateway, shadow it, then activate it.
       const published = await fetch(`${p.gatewayUrl}/models`, {
@@ -208,6 +224,44 @@ describe('research loop', () => {
       expect(pair.find((x) => x.shadow)?.modelVersion).toBe(version);
       expect(pair.find((x) => !x.shadow)?.modelVersion).toBe(pipeline.model.version);
 
+      // Recorded, never shown: once triage has stored the shadow prediction, the doctor's worklist,
+      // study and live updates still show only the active model's.
+      const [live, candidate] = [pair.find((x) => !x.shadow)!, pair.find((x) => x.shadow)!];
+      await eventually(
+        async () => {
+          const rows = await p.triage.orm.em
+            .fork()
+            .getConnection()
+            .execute('select 1 from prediction where study_id = ? and shadow and model_version = ?', [
+              candidate.studyId,
+              version,
+            ]);
+          return rows.length === 1 ? true : undefined;
+        },
+        30_000,
+        'the shadow prediction stored by triage',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // room for an update that must not come
+      const seen = await p.query(
+        `query S($h: ID!, $s: ID!) {
+          worklistItem(hospitalId: $h, studyId: $s) { risk modelVersion study { prediction { modelVersion risk } predictions { modelVersion } } }
+        }`,
+        { h: hospitalId, s: candidate.studyId },
+        doctor,
+      );
+      expect(seen.errors).toBeUndefined();
+      expect(seen.data!.worklistItem).toEqual({
+        risk: live.risk,
+        modelVersion: live.modelVersion,
+        study: {
+          prediction: { modelVersion: live.modelVersion, risk: live.risk },
+          predictions: [{ modelVersion: live.modelVersion }],
+        },
+      });
+      const updates = triageUpdates.filter((u) => u.studyId === candidate.studyId);
+      expect(updates.some((u) => u.modelVersion === live.modelVersion)).toBe(true);
+      expect(updates.filter((u) => u.modelVersion === version)).toEqual([]);
+
       const activated = await p.query(
         'mutation A($v: String!) { activateModel(version: $v) { version status } }',
         { v: version },
@@ -230,8 +284,8 @@ describe('research loop', () => {
       expect(next.modelVersion).toBe(version);
 
       // The suite-wide PHI scan saw every answer of the research service above, the download included.
-      expect(phi.scanned).toBeGreaterThan(5);
-      expect(phi.hits).toEqual([]);
+      expect(research!.phi.scanned).toBeGreaterThan(5);
+      expect(research!.phi.hits).toEqual([]);
     },
   );
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decodeEvent, PredictionCreatedV1 } from '@triage/contracts';
 import { connectNats, type NatsConnection } from '@triage/nats';
-import { eventually, freePort, PhiScanner, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
+import { eventually, freePort, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/testing';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { DEMO_PASSWORD } from '../../gateway/test/support/platform.js';
 import { startResearch, type ResearchService } from './support/research.js';
@@ -58,7 +58,6 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
   let research: ResearchService | undefined;
   let browser: Browser;
   let nc: NatsConnection;
-  const phi = new PhiScanner();
   const predictions: PredictionCreatedV1[] = [];
   const errors: string[] = [];
   const candidateVersion = `page-candidate-${Date.now().toString(36)}`;
@@ -67,9 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
     const researchPort = await freePort();
     pipeline = await Pipeline.start({ RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` });
     const p = pipeline.platform;
-    research = await startResearch(p, researchPort, ({ method, path: route, status, body }) =>
-      phi.scan(body, `${method} ${route} ${status}`),
-    );
+    research = await startResearch(p, researchPort);
     nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-research-page' });
     const sub = nc.subscribe(p.topology.subjects.allPredictions);
     void (async () => {
@@ -312,7 +309,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
   });
 
   it('answered nothing that carries a seeded or test-created patient name, MRN or birth date', () => {
-    expect(phi.scanned).toBeGreaterThan(10);
-    expect(phi.hits).toEqual([]);
+    expect(research!.phi.scanned).toBeGreaterThan(10);
+    expect(research!.phi.hits).toEqual([]);
   });
 });
