@@ -22,7 +22,10 @@ export interface ResearchConsumerSettings {
   retryDelayMs: number;
 }
 
-export function labeledConsumerSpec({ topology, maxAckPending }: ResearchConsumerSettings): DurableConsumerSpec {
+export function labeledConsumerSpec({
+  topology,
+  maxAckPending,
+}: ResearchConsumerSettings): DurableConsumerSpec {
   return {
     stream: topology.streams.research,
     durable: LABELED_CONSUMER,
@@ -32,7 +35,10 @@ export function labeledConsumerSpec({ topology, maxAckPending }: ResearchConsume
 }
 
 /** Provisions the durable consumer (idempotent); the streams must exist (ensureStreams). */
-export async function ensureResearchConsumers(jsm: JetStreamManager, settings: ResearchConsumerSettings): Promise<void> {
+export async function ensureResearchConsumers(
+  jsm: JetStreamManager,
+  settings: ResearchConsumerSettings,
+): Promise<void> {
   await ensureDurableConsumer(jsm, labeledConsumerSpec(settings));
 }
 
@@ -47,7 +53,10 @@ export function researchEventKind(subject: string, topology: NatsTopology): 'lab
  * the hospital of the subject, and the image is in the research bucket (a reference into a
  * hospital's own bucket would point at an original, not a de-identified copy).
  */
-export function parseLabeledEvent(msg: Pick<JsMsg, 'data' | 'subject'>, topology: NatsTopology): ResearchLabeledV1 {
+export function parseLabeledEvent(
+  msg: Pick<JsMsg, 'data' | 'subject'>,
+  topology: NatsTopology,
+): ResearchLabeledV1 {
   const event = parsePayload(ResearchLabeledV1, msg.data);
   if (hospitalIdFromSubject(msg.subject) !== event.hospitalId) {
     throw new PoisonMessageError('payload hospitalId does not match its subject');
@@ -90,10 +99,24 @@ export class ResearchConsumers {
         spec,
         async (msg) => {
           if (researchEventKind(msg.subject, topology) !== 'labeled') {
-            log.debug({ subject: msg.subject, streamSequence: msg.seq }, 'ignoring a research event this service does not index');
+            log.debug(
+              { subject: msg.subject, streamSequence: msg.seq },
+              'ignoring a research event this service does not index',
+            );
             return;
           }
-          if (await projection.apply(parseLabeledEvent(msg, topology), msg.seq)) this.indexed += 1;
+          const event = parseLabeledEvent(msg, topology);
+          const added = await projection.apply(event, msg.seq);
+          if (added) this.indexed += 1;
+          log.debug(
+            {
+              exampleId: event.exampleId,
+              hospitalId: event.hospitalId,
+              finding: event.finding,
+              streamSequence: msg.seq,
+            },
+            added ? 'labeled example indexed' : 'labeled example already indexed',
+          );
         },
         {
           log,
