@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { jetstream } from '@nats-io/jetstream';
+import { encodeEvent, messageIds, StudyCreatedV1 } from '@triage/contracts';
+import { connectNats } from '@triage/nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort } from '@triage/testing';
+import { eventually, freePort, TEST_NATS_URL } from '@triage/testing';
 import { FeedClient, FEED } from '../../gateway/test/support/feed-client.js';
 import { parsePrometheusText, type PrometheusText } from '../../gateway/src/ops/prometheus-text.js';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
@@ -25,7 +29,11 @@ describe('metrics of every service during a pipeline run', () => {
 
   beforeAll(async () => {
     const researchPort = await freePort();
-    pipeline = await Pipeline.start({ RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` });
+    // Four deliveries before the dead-letter subject: the lost image below is retried for ~7 s.
+    pipeline = await Pipeline.start(
+      { RESEARCH_URL: `http://127.0.0.1:${researchPort}/graphql` },
+      { serviceEnv: { WORKER_MAX_DELIVERIES: '4' } },
+    );
     const p = pipeline.platform;
     research = await startResearch(p, researchPort);
     targets.gateway = { url: p.gatewayUrl, service: 'gateway' };
@@ -128,6 +136,17 @@ describe('metrics of every service during a pipeline run', () => {
       );
       await feed.until(() => feed!.events.length >= N, `${N} feed events`, 30_000);
 
+      // The label of every prediction, as the doctors see it.
+      const labels: string[] = [];
+      for (const upload of uploads) {
+        const res = await p.query<{ study: { prediction: { label: string } } }>(
+          'query L($h: ID!, $id: ID!) { study(hospitalId: $h, id: $id) { prediction { label } } }',
+          { h: hospitalId(upload.slug), id: upload.studyId },
+          doctor,
+        );
+        labels.push(res.data!.study.prediction.label);
+      }
+
       // One review: the doctor reads the first study, then records a finding on it.
       const reviewed = uploads[0]!;
       const study = await p.query<{ study: { prediction: { label: string; modelVersion: string } } }>(
@@ -142,6 +161,10 @@ describe('metrics of every service during a pipeline run', () => {
         doctor,
       );
       expect(review.errors).toBeUndefined();
+      // A researcher looks at the research index (through the gateway to the research subgraph).
+      const researcher = await p.login('researcher@demo.local');
+      const summary = await p.query('query Summary { researchSummary { total } }', {}, researcher);
+      expect(summary.errors).toBeUndefined();
       const after = await eventually(
         async () => {
           const now = await scrapeAll();
@@ -215,9 +238,14 @@ describe('metrics of every service during a pipeline run', () => {
           .value,
       ).toBeGreaterThanOrEqual(N + 1);
 
-      // The worker: scored, batched, timed, risk distribution; nothing dead-lettered.
+      // The worker: scored by label, batched, timed, risk distribution; nothing dead-lettered.
       const active = { model_version: pipeline.model.version, role: 'active' };
       expectDelta('worker', 'inference_studies_processed_total', active, N);
+      for (const label of ['pneumonia', 'normal']) {
+        const count = labels.filter((l) => l === label.toUpperCase()).length;
+        expectDelta('worker', 'inference_studies_processed_total', { ...active, label }, count);
+        expectDelta('triage', stored, { model_version: pipeline.model.version, label }, count);
+      }
       expectDelta('worker', 'inference_prediction_risk_count', active, N);
       expectDelta('worker', 'inference_queue_seconds_count', {}, N);
       expectDelta('worker', 'inference_preprocess_seconds_count', {}, N);
@@ -257,7 +285,15 @@ describe('metrics of every service during a pipeline run', () => {
       ).toBeGreaterThanOrEqual(N);
 
       // Subgraphs count their own GraphQL traffic; every service's process is alive and working.
-      for (const name of ['directory', 'triage', ...SLUGS]) {
+      // The gateway's query planner names each subgraph fetch after the client's operation.
+      expectDelta(
+        'research',
+        'graphql_operations_total',
+        { operation: 'Summary__research__0', outcome: 'ok' },
+        1,
+      );
+      expect(research!.phi.scanned).toBeGreaterThan(0);
+      for (const name of ['directory', 'triage', 'research', ...SLUGS]) {
         expect(delta(name, name, 'graphql_operations_total', {}).value, name).toBeGreaterThan(0);
         expect(delta(name, name, 'http_requests_total', {}).value, name).toBeGreaterThan(0);
       }
@@ -275,6 +311,57 @@ describe('metrics of every service during a pipeline run', () => {
           expect(after[name]!.max(gauge), `${name} ${gauge}`).toBeGreaterThanOrEqual(0);
         }
       }
+
+      // An image the hospital's bucket no longer has: the worker retries it with back-off (the
+      // consumer counts it as redelivered meanwhile), then dead-letters it.
+      const lostId = randomUUID();
+      const nc = await connectNats({ url: TEST_NATS_URL, name: 'e2e-metrics' });
+      try {
+        const sha256 = '0'.repeat(64);
+        const event: StudyCreatedV1 = {
+          version: 1,
+          hospitalId: hospitalId('st-marys'),
+          studyId: lostId,
+          modality: 'CR',
+          bodyPart: 'CHEST',
+          acquiredAt: new Date().toISOString(),
+          image: {
+            bucket: p.topology.buckets.hospitalImages('st-marys'),
+            key: `studies/${lostId}/original`,
+            sha256,
+            contentType: 'image/jpeg',
+            width: 1,
+            height: 1,
+          },
+          occurredAt: new Date().toISOString(),
+        };
+        await jetstream(nc).publish(
+          p.topology.subjects.studyCreated(event.hospitalId),
+          encodeEvent(StudyCreatedV1, event),
+          { msgID: messageIds.studyImageStored(lostId, sha256) },
+        );
+      } finally {
+        await nc.close();
+      }
+      let redelivered = 0;
+      const dead = await eventually(
+        async () => {
+          const now = await scrapeAll();
+          redelivered = Math.max(redelivered, now.worker!.max('inference_consumer_redelivered_messages'));
+          return now.worker!.max('inference_dead_letter_messages') === 1 ? now : undefined;
+        },
+        60_000,
+        'the lost image dead-lettered',
+      );
+      expect(redelivered).toBe(1);
+      expect(
+        dead.worker!.sum('inference_failures_total', { kind: 'transient' }) -
+          after.worker!.sum('inference_failures_total', { kind: 'transient' }),
+      ).toBe(3);
+      expect(
+        dead.worker!.sum('inference_failures_total', { kind: 'dead_letter' }) -
+          after.worker!.sum('inference_failures_total', { kind: 'dead_letter' }),
+      ).toBe(1);
     },
   );
 });
