@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { TestIssuer, tamperToken, unsignedToken } from '@triage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHospitalSchema } from '../src/schema.js';
@@ -22,46 +23,69 @@ describe('authorization at the hospital instance', () => {
   });
 
   /** One operation per root field; the coverage test below fails when a new field is missing here. */
-  const rootFields = () => ({
-    patient: { query: 'query ($h: ID!, $id: ID!) { patient(hospitalId: $h, id: $id) { id name } }', variables: () => ({ id: patientId }) },
-    patients: { query: 'query ($h: ID!) { patients(hospitalId: $h) { totalCount edges { node { name } } } }', variables: () => ({}) },
-    study: { query: 'query ($h: ID!, $id: ID!) { study(hospitalId: $h, id: $id) { id } }', variables: () => ({ id: studyId }) },
-    studyByAccessionNumber: {
-      query: 'query ($h: ID!) { studyByAccessionNumber(hospitalId: $h, accessionNumber: "ACC-AUTH") { id } }',
-      variables: () => ({}),
-    },
-    studies: { query: 'query ($h: ID!) { studies(hospitalId: $h) { totalCount } }', variables: () => ({}) },
-    createPatient: {
-      query: `mutation ($h: ID!, $mrn: String!) { createPatient(hospitalId: $h, input: { mrn: $mrn, name: "N", birthDate: "2000-01-01", sex: UNKNOWN }) { id } }`,
-      variables: () => ({ mrn: `MRN-${crypto.randomUUID()}` }),
-    },
-    updatePatient: {
-      query: 'mutation ($h: ID!, $id: ID!) { updatePatient(hospitalId: $h, id: $id, input: { name: "Changed" }) { id } }',
-      variables: () => ({ id: writablePatientId }),
-    },
-    createStudy: {
-      query: 'mutation ($h: ID!, $p: ID!, $acc: String!) { createStudy(hospitalId: $h, input: { patientId: $p, accessionNumber: $acc }) { id } }',
-      variables: () => ({ p: patientId, acc: `ACC-${crypto.randomUUID()}` }),
-    },
-    updateStudy: {
-      query: 'mutation ($h: ID!, $id: ID!) { updateStudy(hospitalId: $h, id: $id, input: { bodyPart: "CHEST" }) { id } }',
-      variables: () => ({ id: studyId }),
-    },
-    createStudyUpload: {
-      query: 'mutation ($h: ID!, $p: ID!) { createStudyUpload(hospitalId: $h, input: { patientId: $p }) { uploadUrl } }',
-      variables: () => ({ p: patientId }),
-    },
-    renewStudyUpload: {
-      query: 'mutation ($h: ID!, $s: ID!) { renewStudyUpload(hospitalId: $h, studyId: $s) { uploadUrl } }',
-      variables: () => ({ s: studyId }),
-    },
-    recordReview: {
-      query: 'mutation ($h: ID!, $s: ID!) { recordReview(hospitalId: $h, studyId: $s, finding: NORMAL) { id } }',
-      variables: () => ({ s: studyId }),
-    },
-  }) satisfies Record<string, { query: string; variables: () => Record<string, unknown> }>;
+  const rootFields = () =>
+    ({
+      patient: {
+        query: 'query ($h: ID!, $id: ID!) { patient(hospitalId: $h, id: $id) { id name } }',
+        variables: () => ({ id: patientId }),
+      },
+      patients: {
+        query: 'query ($h: ID!) { patients(hospitalId: $h) { totalCount edges { node { name } } } }',
+        variables: () => ({}),
+      },
+      study: {
+        query: 'query ($h: ID!, $id: ID!) { study(hospitalId: $h, id: $id) { id } }',
+        variables: () => ({ id: studyId }),
+      },
+      studyByAccessionNumber: {
+        query:
+          'query ($h: ID!) { studyByAccessionNumber(hospitalId: $h, accessionNumber: "ACC-AUTH") { id } }',
+        variables: () => ({}),
+      },
+      studies: { query: 'query ($h: ID!) { studies(hospitalId: $h) { totalCount } }', variables: () => ({}) },
+      createPatient: {
+        query: `mutation ($h: ID!, $mrn: String!) { createPatient(hospitalId: $h, input: { mrn: $mrn, name: "N", birthDate: "2000-01-01", sex: UNKNOWN }) { id } }`,
+        variables: () => ({ mrn: `MRN-${crypto.randomUUID()}` }),
+      },
+      updatePatient: {
+        query:
+          'mutation ($h: ID!, $id: ID!) { updatePatient(hospitalId: $h, id: $id, input: { name: "Changed" }) { id } }',
+        variables: () => ({ id: writablePatientId }),
+      },
+      createStudy: {
+        query:
+          'mutation ($h: ID!, $p: ID!, $acc: String!) { createStudy(hospitalId: $h, input: { patientId: $p, accessionNumber: $acc }) { id } }',
+        variables: () => ({ p: patientId, acc: `ACC-${crypto.randomUUID()}` }),
+      },
+      updateStudy: {
+        query:
+          'mutation ($h: ID!, $id: ID!) { updateStudy(hospitalId: $h, id: $id, input: { bodyPart: "CHEST" }) { id } }',
+        variables: () => ({ id: studyId }),
+      },
+      createStudyUpload: {
+        query:
+          'mutation ($h: ID!, $p: ID!) { createStudyUpload(hospitalId: $h, input: { patientId: $p }) { uploadUrl } }',
+        variables: () => ({ p: patientId }),
+      },
+      renewStudyUpload: {
+        query: 'mutation ($h: ID!, $s: ID!) { renewStudyUpload(hospitalId: $h, studyId: $s) { uploadUrl } }',
+        variables: () => ({ s: studyId }),
+      },
+      recordReview: {
+        query:
+          'mutation ($h: ID!, $s: ID!) { recordReview(hospitalId: $h, studyId: $s, finding: NORMAL) { id } }',
+        variables: () => ({ s: studyId }),
+      },
+    }) satisfies Record<string, { query: string; variables: () => Record<string, unknown> }>;
   const READS = ['patient', 'patients', 'study', 'studyByAccessionNumber', 'studies'] as const;
-  const WRITES = ['createPatient', 'updatePatient', 'createStudy', 'updateStudy', 'createStudyUpload', 'renewStudyUpload'] as const;
+  const WRITES = [
+    'createPatient',
+    'updatePatient',
+    'createStudy',
+    'updateStudy',
+    'createStudyUpload',
+    'renewStudyUpload',
+  ] as const;
   const REVIEWS = ['recordReview'] as const;
 
   it('has a case for every root field of the schema', async () => {
@@ -96,7 +120,9 @@ describe('authorization at the hospital instance', () => {
     });
 
     it('answers 401 for a tampered token (a doctor granting himself the integration role)', async () => {
-      const forged = tamperToken(h.tokens.doctor, { memberships: [{ hospitalId: h.id, role: 'integration' }] });
+      const forged = tamperToken(h.tokens.doctor, {
+        memberships: [{ hospitalId: h.id, role: 'integration' }],
+      });
       const res = await h.run(query, { h: h.id }, forged);
       expect(res.status).toBe(401);
     });
@@ -118,7 +144,10 @@ describe('authorization at the hospital instance', () => {
     it('answers 401 for a token of an issuer it does not trust', async () => {
       const rogue = await TestIssuer.start();
       try {
-        const token = await rogue.sign({ sub: 'rogue', memberships: [{ hospitalId: h.id, role: 'integration' }] });
+        const token = await rogue.sign({
+          sub: 'rogue',
+          memberships: [{ hospitalId: h.id, role: 'integration' }],
+        });
         const res = await h.run(query, { h: h.id }, token);
         expect(res.status).toBe(401);
       } finally {
@@ -134,7 +163,7 @@ describe('authorization at the hospital instance', () => {
     expect(JSON.stringify(res)).not.toContain('Kept Private');
   });
 
-  it('refuses a request naming another hospital, even from that hospital\'s own members', async () => {
+  it("refuses a request naming another hospital, even from that hospital's own members", async () => {
     for (const token of [h.tokens.integration, h.tokens.otherIntegration]) {
       const res = await h.run(rootFields().patient.query, { h: h.otherHospitalId, id: patientId }, token);
       expect(errorCodes(res)).toEqual(['FORBIDDEN']);
@@ -184,22 +213,53 @@ describe('authorization at the hospital instance', () => {
     }
   });
 
-  it('refuses entity references of another hospital or from a caller without a role here', async () => {
-    const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id name } } }`;
-    const representations = [
-      { __typename: 'Patient', hospitalId: h.id, id: patientId },
-      { __typename: 'Patient', hospitalId: h.otherHospitalId, id: patientId },
-    ];
-    const res = await h.run<{ _entities: ({ id: string; name: string } | null)[] }>(entities, { r: representations }, h.tokens.doctor);
-    expect(res.data?._entities).toEqual([{ id: patientId, name: 'Kept Private' }, null]);
-    expect(res.errors?.map((e) => [(e as { path?: unknown[] }).path, e.extensions?.code, e.message])).toEqual([
-      [['_entities', 1], 'FORBIDDEN', `this instance serves hospital ${h.id}`],
-    ]);
+  /** One case per entity type the gateway can resolve here: a field that is only for this hospital's staff. */
+  const entityCases = () => ({
+    Patient: { id: patientId, selection: 'id name', visible: { id: patientId, name: 'Kept Private' } },
+    Study: {
+      id: studyId,
+      selection: 'id accessionNumber',
+      visible: { id: studyId, accessionNumber: 'ACC-AUTH' },
+    },
+  });
 
-    for (const token of [h.tokens.researcher, h.tokens.otherDoctor]) {
-      const refused = await h.run<{ _entities: unknown[] }>(entities, { r: representations.slice(0, 1) }, token);
-      expect(refused.data?._entities).toEqual([null]);
-      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+  it('has an entity case for every entity type of the schema', async () => {
+    const sdl = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+    const keyed = [...sdl.matchAll(/^type (\w+)\s+@key/gm)].map((m) => m[1]);
+    expect(keyed.sort()).toEqual(Object.keys(entityCases()).sort());
+  });
+
+  it('refuses entity references of another hospital or from a caller without a role here', async () => {
+    for (const [typename, { id, selection, visible }] of Object.entries(entityCases())) {
+      const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`;
+      const representations = [
+        { __typename: typename, hospitalId: h.id, id },
+        { __typename: typename, hospitalId: h.otherHospitalId, id },
+      ];
+      const res = await h.run<{ _entities: (Record<string, unknown> | null)[] }>(
+        entities,
+        { r: representations },
+        h.tokens.doctor,
+      );
+      expect({ typename, entities: res.data?._entities }).toEqual({ typename, entities: [visible, null] });
+      expect(
+        res.errors?.map((e) => [(e as { path?: unknown[] }).path, e.extensions?.code, e.message]),
+      ).toEqual([[['_entities', 1], 'FORBIDDEN', `this instance serves hospital ${h.id}`]]);
+
+      for (const token of [h.tokens.researcher, h.tokens.admin, h.tokens.otherDoctor]) {
+        const refused = await h.run<{ _entities: unknown[] }>(
+          entities,
+          { r: representations.slice(0, 1) },
+          token,
+        );
+        expect({ typename, entities: refused.data?._entities, codes: errorCodes(refused) }).toEqual({
+          typename,
+          entities: [null],
+          codes: ['FORBIDDEN'],
+        });
+        expect(JSON.stringify(refused)).not.toContain('Kept Private');
+        expect(JSON.stringify(refused)).not.toContain('ACC-AUTH');
+      }
     }
   });
 });
