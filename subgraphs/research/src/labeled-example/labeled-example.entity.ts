@@ -52,7 +52,7 @@ export class LabeledExample {
   @Enum({ items: () => ResearchModelLabelEnum, nullable: true })
   modelLabel: ModelLabel | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Age band such as "40-49" or "90+"' })
+  @Field(() => String, { nullable: true, description: 'Five-year age band at the study, such as "40-44", or "90+"' })
   @Property({ type: 'text', nullable: true })
   ageBand: string | null = null;
 

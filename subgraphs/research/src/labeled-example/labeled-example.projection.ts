@@ -4,7 +4,7 @@ import { LabeledExample } from './labeled-example.entity.js';
 
 /**
  * Safe Harbor keeps ages over 89 in one group: a band reaching past 89 becomes "90+". Bands the
- * contract allows ("40-49", "85+") otherwise pass through.
+ * contract allows ("40-44" as the hospitals send them, "85+") otherwise pass through.
  */
 export function coarsenAgeBand(band: string | null): string | null {
   if (band === null) return null;

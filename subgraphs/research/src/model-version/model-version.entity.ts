@@ -68,7 +68,10 @@ export class ModelVersion {
   @Property({ type: 'json' })
   inputSpec!: InputSpec;
 
-  @Field(() => String, { nullable: true, description: 'SHA-256 of the training data (a dataset contentHash when trained on one)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'SHA-256 of the pixels and labels trained on (train and validation splits of every source, pooled); the model card lists each source file and its SHA-256',
+  })
   @Property({ type: 'text', nullable: true })
   trainingDataSha256: string | null = null;
 
