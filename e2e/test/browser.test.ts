@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { DEMO_PASSWORD } from '../../gateway/test/support/platform.js';
+import { screenshotPath } from './support/screenshots.js';
 import { Pipeline } from './support/pipeline.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,15 +65,14 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('web app in headless Chr
     const row = doctor.page.getByRole('row').filter({ hasText: 'Browser Test Patient' });
     await row.waitFor({ timeout: 60_000 });
     await expect(row.textContent()).resolves.toMatch(/\d+\s?%/);
-    mkdirSync(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
     await doctor.page.waitForTimeout(1_500); // let the arrival animation finish
-    await doctor.page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/worklist.png') });
+    await doctor.page.screenshot({ path: screenshotPath('worklist.png') });
 
     await row.getByRole('link', { name: 'Browser Test Patient' }).click();
     await doctor.page.getByRole('heading', { name: 'Model assessment' }).waitFor();
     await doctor.page.getByRole('heading', { name: 'Patient and study' }).waitFor();
     await doctor.page.waitForTimeout(1_000); // let the image draw
-    await doctor.page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/study.png') });
+    await doctor.page.screenshot({ path: screenshotPath('study.png') });
 
     await doctor.page.locator('input[type=radio][value=PNEUMONIA]').check();
     await doctor.page.getByLabel('Notes (optional)').fill('Right lower lobe consolidation.');

@@ -347,7 +347,7 @@ describe('metrics of every service during a pipeline run', () => {
       const dead = await eventually(
         async () => {
           const now = await scrapeAll();
-          redelivered = Math.max(redelivered, now.worker!.max('inference_consumer_redelivered_messages'));
+          redelivered = Math.max(redelivered, now.worker!.max('inference_consumer_redelivered_messages') ?? 0);
           return now.worker!.max('inference_dead_letter_messages') === 1 ? now : undefined;
         },
         60_000,

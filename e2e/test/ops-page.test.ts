@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { freePort } from '@triage/testing';
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { DEMO_PASSWORD } from '../../gateway/test/support/platform.js';
 import { startResearch, type ResearchService } from './support/research.js';
+import { screenshotPath } from './support/screenshots.js';
 import { Pipeline, uploadThroughGateway } from './support/pipeline.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -160,10 +161,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('ops page in headless Ch
       await expect(tile(admin.page, 'Worker lag').textContent()).resolves.toMatch(/^\d+$/);
       const link = admin.page.getByRole('link', { name: 'Pipeline' });
       await expect(link.getAttribute('href')).resolves.toBe(`${GRAFANA_URL}/d/triage-pipeline`);
-
-      mkdirSync(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
       await admin.page.screenshot({
-        path: path.join(REPO_ROOT, 'docs/screenshots/ops-page.png'),
+        path: screenshotPath('ops-page.png'),
         fullPage: true,
       });
       await admin.context.close();

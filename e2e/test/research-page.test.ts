@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { eventually, freePort, SYSTEM_PYTHON, TEST_NATS_URL } from '@triage/test
 import { sampleFiles } from '../../inference-worker/test/support/harness.js';
 import { DEMO_PASSWORD } from '../../gateway/test/support/platform.js';
 import { startResearch, type ResearchService } from './support/research.js';
+import { screenshotPath } from './support/screenshots.js';
 import { Pipeline, uploadThroughGateway } from './support/pipeline.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -264,12 +265,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !CLIENT_BUILT)('research page in headle
         'a prediction by the activated model',
       );
       expect(next.modelVersion).toBe(candidateVersion);
-
-      mkdirSync(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true });
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForTimeout(1_000);
       await page.screenshot({
-        path: path.join(REPO_ROOT, 'docs/screenshots/research-page.png'),
+        path: screenshotPath('research-page.png'),
         fullPage: true,
       });
 

@@ -64,9 +64,13 @@ async function main() {
         variables: { e: email, p: password },
       }),
     });
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as {
+      data?: { login: { token: string; user: { memberships: { hospital: { id: string; slug: string }; role: string }[] } } };
+      errors?: { message: string }[];
+    };
     if (!body.data) throw new Error(`login as ${email} failed: ${body.errors?.[0]?.message ?? res.status}`);
-    const membership = body.data.login.user.memberships.find((m: any) => m.hospital.slug === slug);
+    const membership = body.data.login.user.memberships.find((m) => m.hospital.slug === slug);
+    if (!membership) throw new Error(`${email} has no membership at ${slug}`);
     hospitals.push({ id: membership.hospital.id, slug, token: body.data.login.token });
   }
 
