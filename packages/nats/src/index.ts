@@ -127,93 +127,98 @@ export interface KeyFollower {
 
 type KvWatcher = Awaited<ReturnType<KV['watch']>>;
 
+/** What `follow` needs to know of one followed thing (a key, or a whole bucket). */
+interface Followed {
+  /** Log fields naming it. */
+  what: Record<string, unknown>;
+  /** Revisions up to this one are not reported. */
+  startRevision: number;
+  watch(): Promise<KvWatcher>;
+  /** Its latest revision read without the watch (and the entry, for a key); null when there is none. */
+  latest(): Promise<{ revision: number; entry?: KvEntry } | null>;
+  changed(entry: KvEntry | undefined): void;
+}
+
 /**
- * Keeps a KV watch going: feeds every entry to `apply` and opens the watch again (after a second)
- * when it ends or fails, because a KV watch ends silently when the server drops its consumer.
+ * Reports each revision of `followed` once, from a KV watch that is opened again (after a second)
+ * whenever it ends or fails, and from a read every `pollMs`: a KV watch ends silently when the
+ * server drops its consumer (seen under load), so the watch alone can go stale for good.
  */
-async function keepWatching(
-  open: () => Promise<KvWatcher>,
-  apply: (entry: KvEntry) => void,
-  what: Record<string, unknown>,
-  log: Logger | undefined,
-  isStopped: () => boolean,
-): Promise<{ stop(): void }> {
-  let watcher = await open();
+async function follow(followed: Followed, log: Logger | undefined, pollMs: number): Promise<KeyFollower> {
+  const { what } = followed;
+  let stopped = false;
+  let revision = followed.startRevision;
+  let poll: NodeJS.Timeout | undefined;
+  const apply = (next: number, entry: KvEntry | undefined) => {
+    if (next <= revision) return;
+    revision = next;
+    followed.changed(entry);
+  };
+  let watcher = await followed.watch();
   void (async () => {
-    while (!isStopped()) {
+    while (!stopped) {
       try {
-        for await (const entry of watcher) apply(entry);
+        for await (const entry of watcher) apply(entry.revision, entry);
       } catch (error) {
         log?.warn({ err: error, ...what }, 'KV watch failed');
       }
-      if (isStopped()) return;
+      if (stopped) return;
       log?.warn(what, 'KV watch ended; watching again');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       try {
-        if (!isStopped()) watcher = await open();
+        if (!stopped) watcher = await followed.watch();
       } catch (error) {
         log?.warn({ err: error, ...what }, 'could not watch the KV bucket; retrying');
       }
     }
   })();
-  return { stop: () => watcher.stop() };
-}
-
-/** Runs `check` every `pollMs` until stopped; the returned function stops it. */
-function everyPoll(check: () => Promise<void>, pollMs: number, isStopped: () => boolean): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const run = async () => {
-    await check();
-    if (!isStopped()) timer = setTimeout(() => void run(), pollMs).unref();
+  const check = async () => {
+    try {
+      const latest = await followed.latest();
+      if (latest && latest.revision > revision) {
+        log?.warn({ ...what, revision: latest.revision }, 'KV change found by polling, not by the watch');
+        apply(latest.revision, latest.entry);
+      }
+    } catch (error) {
+      log?.warn({ err: error, ...what }, 'could not read the KV bucket');
+    }
+    if (!stopped) poll = setTimeout(() => void check(), pollMs).unref();
   };
-  timer = setTimeout(() => void run(), pollMs).unref();
-  return () => clearTimeout(timer);
+  poll = setTimeout(() => void check(), pollMs).unref();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(poll);
+      watcher.stop();
+    },
+  };
 }
 
 /**
  * Calls `onChange` with the current entry of `key` and with every change after it, once per KV
- * revision. A KV watch ends silently when the server drops its consumer (seen under load), so the
- * key is also read every `pollMs` and an ended watch is opened again: a follower never keeps a stale
- * value for longer than the poll interval.
+ * revision. The key is also read every `pollMs` and an ended watch is opened again (see `follow`):
+ * a follower never keeps a stale value for longer than the poll interval.
  */
-export async function followKvKey(
+export function followKvKey(
   kv: KV,
   key: string,
   onChange: (entry: KvEntry) => void,
   options: { log?: Logger; pollMs?: number } = {},
 ): Promise<KeyFollower> {
-  const { log, pollMs = 5_000 } = options;
-  let stopped = false;
-  let revision = 0;
-  const isStopped = () => stopped;
-  const apply = (entry: KvEntry) => {
-    if (entry.revision <= revision) return;
-    revision = entry.revision;
-    onChange(entry);
-  };
-  const watch = await keepWatching(() => kv.watch({ key }), apply, { key }, log, isStopped);
-  const stopPolling = everyPoll(
-    async () => {
-      try {
+  return follow(
+    {
+      what: { key },
+      startRevision: 0,
+      watch: () => kv.watch({ key }),
+      latest: async () => {
         const entry = await kv.get(key);
-        if (entry && entry.revision > revision) {
-          log?.warn({ key, revision: entry.revision }, 'KV change found by polling, not by the watch');
-          apply(entry);
-        }
-      } catch (error) {
-        log?.warn({ err: error, key }, 'could not read the KV key');
-      }
+        return entry ? { revision: entry.revision, entry } : null;
+      },
+      changed: (entry) => onChange(entry!),
     },
-    pollMs,
-    isStopped,
+    options.log,
+    options.pollMs ?? 5_000,
   );
-  return {
-    stop() {
-      stopped = true;
-      stopPolling();
-      watch.stop();
-    },
-  };
 }
 
 /**
@@ -227,45 +232,16 @@ export async function followKvBucket(
   onChange: () => void,
   options: { log?: Logger; pollMs?: number } = {},
 ): Promise<KeyFollower> {
-  const { log, pollMs = 5_000 } = options;
-  let stopped = false;
-  const isStopped = () => stopped;
-  const lastSequence = async () => (await kv.status()).streamInfo.state.last_seq;
-  const { bucket } = await kv.status();
-  let seen = await lastSequence();
-  const apply = (entry: KvEntry) => {
-    if (entry.revision <= seen) return;
-    seen = entry.revision;
-    onChange();
-  };
-  const watch = await keepWatching(
-    () => kv.watch({ include: KvWatchInclude.UpdatesOnly }),
-    apply,
-    { bucket },
-    log,
-    isStopped,
-  );
-  const stopPolling = everyPoll(
-    async () => {
-      try {
-        const last = await lastSequence();
-        if (last > seen) {
-          log?.warn({ bucket, sequence: last }, 'KV change found by polling, not by the watch');
-          seen = last;
-          onChange();
-        }
-      } catch (error) {
-        log?.warn({ err: error, bucket }, 'could not read the KV bucket status');
-      }
+  const status = await kv.status();
+  return follow(
+    {
+      what: { bucket: status.bucket },
+      startRevision: status.streamInfo.state.last_seq,
+      watch: () => kv.watch({ include: KvWatchInclude.UpdatesOnly }),
+      latest: async () => ({ revision: (await kv.status()).streamInfo.state.last_seq }),
+      changed: () => onChange(),
     },
-    pollMs,
-    isStopped,
+    options.log,
+    options.pollMs ?? 5_000,
   );
-  return {
-    stop() {
-      stopped = true;
-      stopPolling();
-      watch.stop();
-    },
-  };
 }
