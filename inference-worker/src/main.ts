@@ -1,3 +1,4 @@
+import { runUntilSignalled } from '@triage/config';
 import { createLogger } from '@triage/logger';
 import { loadWorkerConfig } from './env.js';
 import { onnxModelLoader } from './onnx-model.js';
@@ -5,16 +6,8 @@ import { createWorker } from './worker.js';
 
 const config = loadWorkerConfig();
 const log = createLogger({ service: 'inference-worker', level: config.logLevel });
-const worker = createWorker(config, { log, loadModel: onnxModelLoader(config.intraOpThreads, config.preprocessThreads) });
-
-await worker.start();
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'draining in-flight studies, then stopping');
-    await worker.stop();
-    process.exit(0);
-  });
-}
+// Stopping drains the studies in flight before the process exits.
+await runUntilSignalled(
+  createWorker(config, { log, loadModel: onnxModelLoader(config.intraOpThreads, config.preprocessThreads) }),
+  log,
+);

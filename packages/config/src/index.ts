@@ -88,3 +88,4 @@ export function telemetryFromEnv(env: {
   }
   return { tracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined), exporterHeaders };
 }
+export * from './lifecycle.js';

@@ -1,0 +1,54 @@
+/** What a service's entry point runs: every service's server (and the worker) has this shape. */
+export interface Runnable {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** The few log calls the lifecycle makes (a pino logger fits). */
+export interface LifecycleLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+  fatal(fields: object, message: string): void;
+}
+
+/**
+ * The lifecycle of a service process: starts `service` (exit 1 when that fails), and on SIGTERM or
+ * SIGINT drains it with `stop()` and exits 0 (1 when stopping fails or takes longer than `graceMs`,
+ * which stays under Kubernetes' default 30 s termination grace). A second signal exits at once.
+ */
+export async function runUntilSignalled(
+  service: Runnable,
+  log: LifecycleLog,
+  options: { graceMs?: number } = {},
+): Promise<void> {
+  const graceMs = options.graceMs ?? 25_000;
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'draining before exit');
+    setTimeout(() => {
+      log.error({ graceMs }, 'graceful stop timed out');
+      process.exit(1);
+    }, graceMs).unref();
+    try {
+      await service.stop();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, 'stopping failed');
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+  try {
+    await service.start();
+  } catch (error) {
+    log.fatal({ err: error }, 'failed to start');
+    await service.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
