@@ -10,6 +10,8 @@ let files = 0;
 // Named again at the end, where a CI log that keeps only its tail still shows them.
 const failures = [];
 for (const name of readdirSync(dir)) {
+  // Reports only: the browser tests keep their screenshots in a folder beside them.
+  if (!/\.(json|xml)$/.test(name) || !statSync(path.join(dir, name)).isFile()) continue;
   const text = readFileSync(path.join(dir, name), 'utf8');
   files++;
   if (name.endsWith('.json')) {
