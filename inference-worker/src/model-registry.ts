@@ -18,6 +18,9 @@ export class RegisteredModel {
   private model?: ScoringModel;
   private stopWatch?: () => void;
   private loading: Promise<void> = Promise.resolve();
+  /** The version the key names now (undefined when it names none). */
+  private wanted?: string;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -28,6 +31,8 @@ export class RegisteredModel {
     private readonly onSwap?: (version: string) => void,
     /** How often the key is also read directly, in case the watch stalled. */
     private readonly pollMs = 5_000,
+    /** First wait before loading a model again after a failed load; doubles up to 30 s. */
+    private readonly retryMs = 1_000,
   ) {}
 
   current(): ScoringModel | undefined {
@@ -37,12 +42,17 @@ export class RegisteredModel {
   /** Follows the key (watch, plus a read every `pollMs` in case the watch stalls: see followKvKey). */
   async start(): Promise<void> {
     const kv = await openKv(this.nc, this.topology.buckets.models);
-    const follower = await followKvKey(kv, this.key, (entry) => this.apply(entry), { log: this.log, pollMs: this.pollMs });
+    const follower = await followKvKey(kv, this.key, (entry) => this.apply(entry), {
+      log: this.log,
+      pollMs: this.pollMs,
+    });
     this.stopWatch = () => follower.stop();
   }
 
   private apply(entry: KvEntry): void {
+    clearTimeout(this.retry);
     if (entry.operation !== 'PUT') {
+      this.wanted = undefined;
       this.loading = this.loading.then(() => this.replace(undefined));
       return;
     }
@@ -51,7 +61,8 @@ export class RegisteredModel {
       this.log.error({ key: this.key }, 'ignoring a malformed model pointer');
       return;
     }
-    this.loading = this.loading.then(() => this.swapTo(parsed.data));
+    this.wanted = parsed.data.version;
+    this.loading = this.loading.then(() => this.swapTo(parsed.data, 0));
   }
 
   /** Resolves once the pointer present at start (if any) is loaded. */
@@ -60,12 +71,24 @@ export class RegisteredModel {
     await this.loading;
   }
 
-  private async swapTo(record: ActiveModelRecord): Promise<void> {
-    if (this.model?.version === record.version) return;
+  /**
+   * Loads the model `record` names. A failed load (object not readable yet, NATS busy) is tried again
+   * with back-off for as long as the key still names that version: without that, one failed read
+   * would leave the worker on the previous model until the key changed again.
+   */
+  private async swapTo(record: ActiveModelRecord, attempt: number): Promise<void> {
+    if (this.wanted !== record.version || this.model?.version === record.version) return;
     try {
       await this.replace(await this.load(await fetchModel(this.nc, this.topology, record)));
     } catch (error) {
-      this.log.error({ err: error, modelVersion: record.version, key: this.key }, 'could not load model; keeping the previous one');
+      const retryInMs = Math.min(30_000, this.retryMs * 2 ** attempt);
+      this.log.error(
+        { err: error, modelVersion: record.version, key: this.key, retryInMs },
+        'could not load model; keeping the previous one and trying again',
+      );
+      this.retry = setTimeout(() => {
+        this.loading = this.loading.then(() => this.swapTo(record, attempt + 1));
+      }, retryInMs).unref();
     }
   }
 
@@ -73,12 +96,16 @@ export class RegisteredModel {
     const previous = this.model;
     this.model = next;
     if (next) this.onSwap?.(next.version);
-    this.log.info({ key: this.key, modelVersion: next?.version ?? null }, next ? 'model loaded' : 'model removed');
+    this.log.info(
+      { key: this.key, modelVersion: next?.version ?? null },
+      next ? 'model loaded' : 'model removed',
+    );
     // In-flight batches hold their own reference; release the old session after they finish.
     if (previous?.release) setTimeout(() => void previous.release!(), 30_000).unref();
   }
 
   stop(): void {
+    clearTimeout(this.retry);
     this.stopWatch?.();
   }
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@triage/logger';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { openKv } from '@triage/nats';
+import { openKv, openObjectStore } from '@triage/nats';
 import { eventually, TEST_NATS_URL } from '@triage/testing';
 import sharp from 'sharp';
 import { parseWorkerConfig } from '../src/env.js';
@@ -131,6 +132,48 @@ describe('inference worker', () => {
       const prediction = await eventually(async () => (await h.predictions()).find((p) => p.studyId === id), 10_000, 'a prediction');
       return prediction.modelVersion === 'tiny-after-watch' ? prediction : undefined;
     }, 30_000, 'a prediction by the newly activated model');
+    expect(scored.shadow).toBe(false);
+  });
+});
+
+describe('inference worker, model pointer ahead of its object', () => {
+  let h: PipelineHarness;
+  let worker: Worker | undefined;
+
+  beforeAll(async () => {
+    h = await new PipelineHarness().start();
+    await h.publishModel(tinyModel('tiny-first'));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await h.stop();
+  });
+
+  it('keeps trying to load a model it could not read, and switches once it can', async () => {
+    worker = startWorker(h);
+    await worker.start();
+    // The registry names a version whose ONNX object cannot be read yet (a copy still on its way,
+    // NATS too busy to answer): the first loads fail, and the worker keeps the previous model.
+    const bytes = tinyModel('tiny-late', -4);
+    const record = {
+      version: 'tiny-late',
+      object: 'tiny-late.onnx',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      publishedAt: new Date().toISOString(),
+    };
+    await (await openKv(h.nc, h.topology.buckets.models)).put('active', JSON.stringify(record));
+    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 90, g: 90, b: 90 } } }).png().toBuffer());
+    await new Promise((r) => setTimeout(r, 1_500));
+    const early = await h.publishStudy(image, 'image/png');
+    const before = await eventually(async () => (await h.predictions()).find((p) => p.studyId === early), 10_000, 'a prediction');
+    expect(before.modelVersion).toBe('tiny-first');
+
+    await (await openObjectStore(h.nc, h.topology.buckets.models)).putBlob({ name: record.object }, bytes);
+    const scored = await eventually(async () => {
+      const id = await h.publishStudy(image, 'image/png');
+      const prediction = await eventually(async () => (await h.predictions()).find((p) => p.studyId === id), 10_000, 'a prediction');
+      return prediction.modelVersion === 'tiny-late' ? prediction : undefined;
+    }, 20_000, 'a prediction by the model once it could be read');
     expect(scored.shadow).toBe(false);
   });
 });
