@@ -213,14 +213,21 @@ describe('research loop', () => {
             predictions.find((x) => x.studyId === answer.studyId && x.shadow === shadow);
           await eventually(async () => scored(false), 60_000, 'an active prediction');
           // The shadow prediction is published right after the active one, when there is one.
-          const shadow = await eventually(async () => scored(true), 2_000, 'a shadow prediction').catch(
+          const shadow = await eventually(async () => scored(true), 5_000, 'a shadow prediction').catch(
             () => undefined,
           );
           return shadow ? [scored(false)!, shadow] : undefined;
         },
-        90_000,
+        150_000,
         'active and shadow predictions',
-      );
+      ).catch(async (error: Error) => {
+        // Say what the worker did with the candidate (loaded it? scored with it? failed?).
+        const metrics = await (await fetch(`${pipeline.worker.url()}/metrics`)).text();
+        const lines = metrics
+          .split('\n')
+          .filter((l) => !l.startsWith('#') && /role="shadow"|inference_failures_total|swaps/.test(l));
+        throw new Error(`${error.message}; worker metrics: ${lines.join('; ')}`);
+      });
       expect(pair.find((x) => x.shadow)?.modelVersion).toBe(version);
       expect(pair.find((x) => !x.shadow)?.modelVersion).toBe(pipeline.model.version);
 

@@ -84,7 +84,7 @@ describe("one uploaded study's trace", () => {
   });
 
   it(
-    'follows one uploaded study through every service: its trace id in their logs, their spans in one exported trace, no PHI',
+    'follows one study through every service, upload and review: its trace ids in their logs, their spans in one exported trace per action, no PHI',
     { timeout: 120_000 },
     async () => {
       const p = pipeline.platform;

@@ -60,7 +60,10 @@ export class Pipeline {
         WORKER_ACK_WAIT_MS: '5000',
         ...serviceEnv,
       }),
-      { log: workerLog ?? createLogger({ service: 'e2e-worker', level: 'silent' }), loadModel: onnxModelLoader(1) },
+      {
+        log: workerLog ?? createLogger({ service: 'e2e-worker', level: (process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'silent' }),
+        loadModel: onnxModelLoader(1),
+      },
     );
     await this.worker.start();
   }
