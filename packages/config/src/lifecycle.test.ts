@@ -25,10 +25,10 @@ await runUntilSignalled({
   async stop() {
     say('stopping');
     if (mode === 'hang-stop') await new Promise(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, mode === 'slow-stop' ? 800 : 100));
     say('stopped');
   },
-}, log, { graceMs: 500 });
+}, log, { graceMs: Number(process.argv[3]), repeatWithinMs: Number(process.argv[4]) });
 `,
   );
   return file;
@@ -37,8 +37,10 @@ await runUntilSignalled({
 async function run(
   mode: string,
   signals: NodeJS.Signals[] = [],
+  { graceMs = 500, repeatWithinMs = 300, gapMs = 600 } = {},
 ): Promise<{ code: number | null; lines: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', serviceScript(), mode], {
+  const args = [serviceScript(), mode, String(graceMs), String(repeatWithinMs)];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -56,7 +58,7 @@ async function run(
   if (signals.length) {
     await Promise.race([started, exited]);
     for (const [i, signal] of signals.entries()) {
-      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 200)); // signals close together are merged
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
       child.kill(signal);
     }
   }
@@ -88,8 +90,28 @@ describe('runUntilSignalled', () => {
   });
 
   it('exits at once on a second signal', { timeout: 20_000 }, async () => {
-    const { code, lines } = await run('hang-stop', ['SIGTERM', 'SIGTERM']);
+    const { code, lines } = await run('hang-stop', ['SIGTERM', 'SIGTERM'], { graceMs: 5_000 });
     expect(lines.at(-1)).toBe('log: second signal: exiting without draining');
     expect(code).toBe(1);
   });
+
+  it(
+    'keeps draining when one request arrives twice (Ctrl+C to the group, then the supervisor)',
+    { timeout: 20_000 },
+    async () => {
+      const { code, lines } = await run('slow-stop', ['SIGINT', 'SIGTERM'], {
+        graceMs: 5_000,
+        repeatWithinMs: 2_000,
+        gapMs: 200,
+      });
+      expect(lines).toEqual([
+        'started',
+        'log: draining before exit',
+        'stopping',
+        'log: already draining',
+        'stopped',
+      ]);
+      expect(code).toBe(0);
+    },
+  );
 });

@@ -15,21 +15,28 @@ export interface LifecycleLog {
 /**
  * The lifecycle of a service process: starts `service` (exit 1 when that fails), and on SIGTERM or
  * SIGINT drains it with `stop()` and exits 0 (1 when stopping fails or takes longer than `graceMs`,
- * which stays under Kubernetes' default 30 s termination grace). A second signal exits at once.
+ * which stays under Kubernetes' default 30 s termination grace). Another signal within
+ * `repeatWithinMs` of the first is the same request arriving twice (Ctrl+C reaches the whole process
+ * group, and a supervisor such as `npm start` forwards it too) and is ignored; a later one exits at once.
  */
 export async function runUntilSignalled(
   service: Runnable,
   log: LifecycleLog,
-  options: { graceMs?: number } = {},
+  options: { graceMs?: number; repeatWithinMs?: number } = {},
 ): Promise<void> {
   const graceMs = options.graceMs ?? 25_000;
-  let stopping = false;
+  const repeatWithinMs = options.repeatWithinMs ?? 2_000;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < repeatWithinMs) {
+        log.info({ signal }, 'already draining');
+        return;
+      }
       log.warn({ signal }, 'second signal: exiting without draining');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info({ signal }, 'draining before exit');
     setTimeout(() => {
       log.error({ graceMs }, 'graceful stop timed out');
