@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { type Page, type PageRequest, pageOf, pageSize, paginate } from './common/pagination.js';
 import { isUuid } from './common/validation.js';
 import { Patient } from './patient/patient.entity.js';
 import { Review } from './review/review.entity.js';
@@ -8,6 +9,8 @@ import { Study } from './study/study.entity.js';
 export interface HospitalLoaders {
   patientById: DataLoader<string, Patient | null>;
   studyById: DataLoader<string, Study | null>;
+  /** A page of a patient's studies, newest first: first pages of many patients load together. */
+  studiesOfPatient: DataLoader<PatientStudiesKey, Page<Study>, string>;
   /** Reviews of a study, newest first. */
   reviewsByStudyId: DataLoader<string, Review[]>;
 }
@@ -25,11 +28,62 @@ function byIdLoader<T extends { id: string }>(load: (ids: string[]) => Promise<T
   );
 }
 
+export interface PatientStudiesKey {
+  patientId: string;
+  page: PageRequest;
+}
+
+/**
+ * First pages of several patients' studies in two queries (the rows ranked per patient by a window
+ * function, and the counts), instead of two per patient. Pages after a cursor (rare: one patient
+ * at a time) are read one by one.
+ */
+function studiesOfPatientLoader(em: EntityManager): DataLoader<PatientStudiesKey, Page<Study>, string> {
+  return new DataLoader<PatientStudiesKey, Page<Study>, string>(
+    async (keys) => {
+      const pages = new Map<PatientStudiesKey, Page<Study>>();
+      const firstPages = new Map<number, PatientStudiesKey[]>();
+      for (const key of keys) {
+        if (key.page.after) continue;
+        const limit = pageSize(key.page.first);
+        firstPages.set(limit, [...(firstPages.get(limit) ?? []), key]);
+      }
+      await Promise.all([
+        ...keys
+          .filter((key) => key.page.after)
+          .map(async (key) => pages.set(key, await paginate(em, Study, { patient: key.patientId }, key.page))),
+        ...[...firstPages].map(async ([limit, group]) => {
+          const ids = [...new Set(group.map((key) => key.patientId))];
+          const knex = em.getKnex();
+          const ranked = knex('study as s')
+            .select('s.*', knex.raw('row_number() over (partition by s.patient_id order by s.created_at desc, s.id desc) as page_rank'))
+            .whereIn('s.patient_id', ids);
+          const [rows, counts] = await Promise.all([
+            em.execute<Record<string, unknown>[]>(
+              knex.select('*').from(ranked.as('ranked')).where('page_rank', '<=', limit + 1).orderBy(['patient_id', 'page_rank']),
+            ),
+            em.execute<{ patient_id: string; n: string }[]>(
+              knex('study').select('patient_id').count({ n: '*' }).whereIn('patient_id', ids).groupBy('patient_id'),
+            ),
+          ]);
+          const studies = new Map<string, Study[]>(ids.map((id) => [id, []]));
+          for (const { page_rank: _rank, ...row } of rows) studies.get(row.patient_id as string)?.push(em.map(Study, row));
+          const totals = new Map(counts.map((c) => [c.patient_id, Number(c.n)]));
+          for (const key of group) pages.set(key, pageOf(studies.get(key.patientId)!, limit, totals.get(key.patientId) ?? 0));
+        }),
+      ]);
+      return keys.map((key) => pages.get(key)!);
+    },
+    { maxBatchSize: 200, cacheKeyFn: ({ patientId, page }) => JSON.stringify([patientId, page.first ?? null, page.after ?? null]) },
+  );
+}
+
 /** Per-request loaders (they cache), created with the request's EntityManager fork. */
 export function createLoaders(em: EntityManager): HospitalLoaders {
   return {
     patientById: byIdLoader((ids) => em.find(Patient, { id: { $in: ids } })),
     studyById: byIdLoader((ids) => em.find(Study, { id: { $in: ids } })),
+    studiesOfPatient: studiesOfPatientLoader(em),
     reviewsByStudyId: new DataLoader<string, Review[]>(
       async (studyIds) => {
         const reviews = await em.find(

@@ -206,6 +206,51 @@ describe('patients and studies as an integration', () => {
     });
   });
 
+  describe("patients' studies in a list", () => {
+    it('loads the first page of every listed patient together, with the same pages as one by one', async () => {
+      const tag = `Batch${crypto.randomUUID().slice(0, 6)}`;
+      const expected = new Map<string, string[]>();
+      for (const count of [0, 1, 3, 2, 5, 1]) {
+        const patient = await h.seed.patient({ name: `${tag} ${count}` });
+        const ids: string[] = [];
+        for (let i = 0; i < count; i += 1) ids.push((await h.seed.study(patient.id, { modality: 'DX' })).id);
+        expected.set(patient.id, ids.reverse()); // newest first
+      }
+      type Nested = { id: string; studies: Connection<{ id: string }> & { pageInfo: { endCursor: string | null } } };
+      const LIST = `query ($hospitalId: ID!, $filter: PatientFilter) {
+        patients(hospitalId: $hospitalId, first: 20, filter: $filter) { edges { node { id
+          studies(first: 2) { edges { node { id } } pageInfo { endCursor hasNextPage } totalCount } } } } }`;
+
+      const statements: string[] = [];
+      const count = (query: { sql: string }) => statements.push(query.sql);
+      const knex = h.server.orm.em.getKnex();
+      knex.on('query', count);
+      const res = await h.run<{ patients: Connection<Nested> }>(LIST, { hospitalId: h.id, filter: { nameContains: tag } });
+      knex.off('query', count);
+      expect(res.errors).toBeUndefined();
+      const listed = res.data!.patients.edges.map((e) => e.node);
+      expect(listed).toHaveLength(6);
+      for (const patient of listed) {
+        const ids = expected.get(patient.id)!;
+        expect(patient.studies.edges.map((e) => e.node.id)).toEqual(ids.slice(0, 2));
+        expect(patient.studies.totalCount).toBe(ids.length);
+        expect(patient.studies.pageInfo.hasNextPage).toBe(ids.length > 2);
+      }
+      // The patients page (rows + count) and the studies of all six (rows + counts), not 2 per patient.
+      expect(statements.filter((sql) => /\bstudy\b/.test(sql))).toHaveLength(2);
+
+      // The next page after a cursor continues where the first stopped.
+      const five = listed.find((p) => expected.get(p.id)!.length === 5)!;
+      const next = await h.run<{ patient: Nested }>(
+        `query ($hospitalId: ID!, $id: ID!, $after: String) { patient(hospitalId: $hospitalId, id: $id) { id
+           studies(first: 2, after: $after) { edges { node { id } } pageInfo { endCursor hasNextPage } totalCount } } }`,
+        { hospitalId: h.id, id: five.id, after: five.studies.pageInfo.endCursor },
+      );
+      expect(next.data!.patient.studies.edges.map((e) => e.node.id)).toEqual(expected.get(five.id)!.slice(2, 4));
+      expect(next.data!.patient.studies.pageInfo.hasNextPage).toBe(true);
+    });
+  });
+
   describe('cursor pagination', () => {
     it('walks 3 pages without duplicates or gaps, even when rows are added meanwhile', async () => {
       const tag = `Page${crypto.randomUUID().slice(0, 6)}`;

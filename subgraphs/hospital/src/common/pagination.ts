@@ -85,8 +85,12 @@ export async function paginate<T extends Position & object>(
     }),
     em.count(entity, where),
   ]);
-  const nodes = rows.slice(0, limit);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+  return pageOf(rows, limit, totalCount);
+}
+
+/** The page of `limit` rows from `rows` (newest first, fetched with one extra row to learn hasNextPage). */
+export function pageOf<T extends Position>(rows: T[], limit: number, totalCount: number): Page<T> {
+  const edges = rows.slice(0, limit).map((node) => ({ cursor: encodeCursor(node), node }));
   return {
     edges,
     pageInfo: { endCursor: edges.at(-1)?.cursor ?? null, hasNextPage: rows.length > limit },

@@ -33,6 +33,6 @@ export class PatientResolver {
 
   @FieldResolver(() => StudyConnection, { description: "The patient's studies, newest first." })
   studies(@Root() patient: Patient, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: HospitalContext): Promise<Page<Study>> {
-    return ctx.studies.listForPatient(patient.id, page);
+    return ctx.loaders.studiesOfPatient.load({ patientId: patient.id, page: { first: page.first, after: page.after } });
   }
 }

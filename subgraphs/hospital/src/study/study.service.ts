@@ -72,10 +72,6 @@ export class StudyService {
     return paginate(this.em, Study, where.length ? { $and: where } : {}, page);
   }
 
-  async listForPatient(patientId: string, page: PageRequest): Promise<Page<Study>> {
-    return paginate(this.em, Study, { patient: patientId }, page);
-  }
-
   /**
    * Commits the study and its StudyCreated event together, then publishes the event. If NATS is
    * unreachable the study still exists and the outbox relay publishes the event later.
