@@ -15,7 +15,7 @@ export interface LifecycleLog {
 /**
  * The lifecycle of a service process: starts `service` (exit 1 when that fails), and on SIGTERM or
  * SIGINT drains it with `stop()` and exits 0 (1 when stopping fails or takes longer than `graceMs`,
- * which stays under Kubernetes' default 30 s termination grace). Another signal within
+ * which, after the manifests' 5 s preStop pause, stays inside a pod's 30 s termination grace). Another signal within
  * `repeatWithinMs` of the first is the same request arriving twice (Ctrl+C reaches the whole process
  * group, and a supervisor such as `npm start` forwards it too) and is ignored; a later one exits at once.
  */
@@ -24,7 +24,7 @@ export async function runUntilSignalled(
   log: LifecycleLog,
   options: { graceMs?: number; repeatWithinMs?: number } = {},
 ): Promise<void> {
-  const graceMs = options.graceMs ?? 25_000;
+  const graceMs = options.graceMs ?? 20_000;
   const repeatWithinMs = options.repeatWithinMs ?? 2_000;
   let stoppingSince: number | undefined;
   const shutdown = async (signal: NodeJS.Signals) => {
