@@ -222,7 +222,9 @@ describe('research loop', () => {
         'active and shadow predictions',
       ).catch(async (error: Error) => {
         // Say what the worker did with the candidate (loaded it? scored with it? failed?).
-        const metrics = await (await fetch(`${pipeline.worker.url()}/metrics`)).text();
+        const metrics = await fetch(`${pipeline.worker.url()}/metrics`)
+          .then((res) => res.text())
+          .catch((fetchError: Error) => `# metrics unavailable: ${fetchError.message}`);
         const lines = metrics
           .split('\n')
           .filter((l) => !l.startsWith('#') && /role="shadow"|inference_failures_total|swaps/.test(l));

@@ -5,4 +5,5 @@ import { createGateway } from './server.js';
 
 const config = loadGatewayConfig();
 const log = createLogger({ service: 'gateway', level: config.logLevel });
-await runUntilSignalled(createGateway(config, { log }), log);
+// The pod allows 45 s, 5 of them in the preStop pause: 35 s to close subscriptions and drain.
+await runUntilSignalled(createGateway(config, { log }), log, { graceMs: 35_000 });

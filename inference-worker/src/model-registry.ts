@@ -21,6 +21,7 @@ export class RegisteredModel {
   /** The version the key names now (undefined when it names none). */
   private wanted?: string;
   private retry?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -77,15 +78,24 @@ export class RegisteredModel {
    * would leave the worker on the previous model until the key changed again.
    */
   private async swapTo(record: ActiveModelRecord, attempt: number): Promise<void> {
-    if (this.wanted !== record.version || this.model?.version === record.version) return;
+    const stillWanted = () => !this.stopped && this.wanted === record.version;
+    if (!stillWanted() || this.model?.version === record.version) return;
     try {
-      await this.replace(await this.load(await fetchModel(this.nc, this.topology, record)));
+      const loaded = await this.load(await fetchModel(this.nc, this.topology, record));
+      // The key may have moved on (or the worker stopped) while this version was loading.
+      if (!stillWanted()) {
+        await loaded.release?.();
+        return;
+      }
+      await this.replace(loaded);
     } catch (error) {
+      if (!stillWanted()) return;
       const retryInMs = Math.min(30_000, this.retryMs * 2 ** attempt);
       this.log.error(
         { err: error, modelVersion: record.version, key: this.key, retryInMs },
         'could not load model; keeping the previous one and trying again',
       );
+      clearTimeout(this.retry);
       this.retry = setTimeout(() => {
         this.loading = this.loading.then(() => this.swapTo(record, attempt + 1));
       }, retryInMs).unref();
@@ -105,6 +115,7 @@ export class RegisteredModel {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.retry);
     this.stopWatch?.();
   }

@@ -149,7 +149,7 @@ describe('inference worker, model pointer ahead of its object', () => {
     await h.stop();
   });
 
-  it('keeps trying to load a model it could not read, and switches once it can', async () => {
+  it('keeps trying to load a model it could not read, and switches once it can', { timeout: 90_000 }, async () => {
     worker = startWorker(h);
     await worker.start();
     // The registry names a version whose ONNX object cannot be read yet (a copy still on its way,
@@ -173,7 +173,7 @@ describe('inference worker, model pointer ahead of its object', () => {
       const id = await h.publishStudy(image, 'image/png');
       const prediction = await eventually(async () => (await h.predictions()).find((p) => p.studyId === id), 10_000, 'a prediction');
       return prediction.modelVersion === 'tiny-late' ? prediction : undefined;
-    }, 20_000, 'a prediction by the model once it could be read');
+    }, 60_000, 'a prediction by the model once it could be read');
     expect(scored.shadow).toBe(false);
   });
 });

@@ -90,7 +90,7 @@ describe('runUntilSignalled', () => {
   });
 
   it('exits at once on a second signal', { timeout: 20_000 }, async () => {
-    const { code, lines } = await run('hang-stop', ['SIGTERM', 'SIGTERM'], { graceMs: 5_000 });
+    const { code, lines } = await run('hang-stop', ['SIGTERM', 'SIGTERM'], { graceMs: 5_000, gapMs: 1_500 });
     expect(lines.at(-1)).toBe('log: second signal: exiting without draining');
     expect(code).toBe(1);
   });

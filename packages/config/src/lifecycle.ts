@@ -15,7 +15,7 @@ export interface LifecycleLog {
 /**
  * The lifecycle of a service process: starts `service` (exit 1 when that fails), and on SIGTERM or
  * SIGINT drains it with `stop()` and exits 0 (1 when stopping fails or takes longer than `graceMs`,
- * which, after the manifests' 5 s preStop pause, ends inside a pod's 30 s termination grace).
+ * by default 20 s: after the manifests' 5 s preStop pause, inside a pod's 30 s termination grace).
  * Another signal within `repeatWithinMs` of the first is the same request arriving twice (Ctrl+C
  * reaches the whole process group, and a supervisor such as `npm start` forwards it too) and is
  * ignored; a later one exits at once.
@@ -56,6 +56,7 @@ export async function runUntilSignalled(
     await service.start();
   } catch (error) {
     log.fatal({ err: error }, 'failed to start');
+    setTimeout(() => process.exit(1), graceMs).unref();
     await service.stop().catch(() => undefined);
     process.exit(1);
   }

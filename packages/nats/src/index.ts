@@ -150,7 +150,7 @@ async function follow(followed: Followed, log: Logger | undefined, pollMs: numbe
   let revision = followed.startRevision;
   let poll: NodeJS.Timeout | undefined;
   const apply = (next: number, entry: KvEntry | undefined) => {
-    if (next <= revision) return;
+    if (stopped || next <= revision) return;
     revision = next;
     followed.changed(entry);
   };
@@ -166,7 +166,13 @@ async function follow(followed: Followed, log: Logger | undefined, pollMs: numbe
       log?.warn(what, 'KV watch ended; watching again');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       try {
-        if (!stopped) watcher = await followed.watch();
+        if (stopped) return;
+        const reopened = await followed.watch();
+        if (stopped) {
+          reopened.stop();
+          return;
+        }
+        watcher = reopened;
       } catch (error) {
         log?.warn({ err: error, ...what }, 'could not watch the KV bucket; retrying');
       }

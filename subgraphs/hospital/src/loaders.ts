@@ -41,17 +41,28 @@ export interface PatientStudiesKey {
 function studiesOfPatientLoader(em: EntityManager): DataLoader<PatientStudiesKey, Page<Study>, string> {
   return new DataLoader<PatientStudiesKey, Page<Study>, string>(
     async (keys) => {
-      const pages = new Map<PatientStudiesKey, Page<Study>>();
+      // A bad `first` or cursor fails its own field only, not the other patients of the batch.
+      const pages = new Map<PatientStudiesKey, Page<Study> | Error>();
       const firstPages = new Map<number, PatientStudiesKey[]>();
       for (const key of keys) {
         if (key.page.after) continue;
-        const limit = pageSize(key.page.first);
-        firstPages.set(limit, [...(firstPages.get(limit) ?? []), key]);
+        try {
+          const limit = pageSize(key.page.first);
+          firstPages.set(limit, [...(firstPages.get(limit) ?? []), key]);
+        } catch (error) {
+          pages.set(key, error as Error);
+        }
       }
       await Promise.all([
         ...keys
           .filter((key) => key.page.after)
-          .map(async (key) => pages.set(key, await paginate(em, Study, { patient: key.patientId }, key.page))),
+          .map(async (key) => {
+            try {
+              pages.set(key, await paginate(em, Study, { patient: key.patientId }, key.page));
+            } catch (error) {
+              pages.set(key, error as Error);
+            }
+          }),
         ...[...firstPages].map(async ([limit, group]) => {
           const ids = [...new Set(group.map((key) => key.patientId))];
           const knex = em.getKnex();
@@ -66,6 +77,8 @@ function studiesOfPatientLoader(em: EntityManager): DataLoader<PatientStudiesKey
               knex('study').select('patient_id').count({ n: '*' }).whereIn('patient_id', ids).groupBy('patient_id'),
             ),
           ]);
+          // em.map merges each row into the request's identity map (a study already loaded in this
+          // request is refreshed with the same committed values): reads only, nothing is flushed.
           const studies = new Map<string, Study[]>(ids.map((id) => [id, []]));
           for (const { page_rank: _rank, ...row } of rows) studies.get(row.patient_id as string)?.push(em.map(Study, row));
           const totals = new Map(counts.map((c) => [c.patient_id, Number(c.n)]));

@@ -61,7 +61,7 @@ export async function waitUntilReady(name: string, url: string, child: ServicePr
   throw new Error(`${name} was not ready at ${url} within ${timeoutMs / 1000} s`);
 }
 
-export async function stopServices(services: ServiceProcess[], graceMs = 10_000): Promise<void> {
+export async function stopServices(services: ServiceProcess[], graceMs = 25_000): Promise<void> {
   await Promise.all(
     [...services].reverse().map(async (s) => {
       if (s.child.exitCode !== null) return;
