@@ -16,6 +16,7 @@ export function onnxModelLoader(intraOpNumThreads: number, preprocessThreads = 0
     return {
       version: loaded.metadata.version,
       threshold: loaded.metadata.threshold,
+      inputSpec: spec,
       inputSpecKey: JSON.stringify(spec),
       preprocess: threads ? (image) => threads.run(image, spec, { transfer: true }) : (image) => preprocess(image, spec),
       score: async (inputs) => (await predict(loaded, inputs)).map((p) => p.risk),

@@ -1,8 +1,12 @@
+import type { InputSpec } from '@triage/model';
+
 /** What the worker needs of a model: its identity, its own preprocessing, and batched scoring. */
 export interface ScoringModel {
   version: string;
   threshold: number;
-  /** Identifies the input spec: models with equal keys accept each other's tensors. */
+  /** What its input tensor is (size, crop, resize, normalisation). */
+  inputSpec: InputSpec;
+  /** Identifies the input spec: models with equal keys accept each other's tensors as they are. */
   inputSpecKey: string;
   /**
    * Image bytes -> the model's input tensor, exactly as the model's metadata specifies. Takes the bytes

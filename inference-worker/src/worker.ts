@@ -10,7 +10,7 @@ import {
   StudyCreatedV1,
 } from '@triage/contracts';
 import { createLogger, type Logger } from '@triage/logger';
-import { PreprocessThreadError } from '@triage/model';
+import { PreprocessThreadError, renormalize, sameGeometry } from '@triage/model';
 import {
   context,
   initTelemetry,
@@ -268,17 +268,24 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps) {
     );
   }
 
-  /** The shadow candidate scores the same tensors when it takes the same input; failures never block. */
+  /**
+   * The shadow candidate scores the same images: the active model's tensors as they are, or
+   * re-normalised when the candidate was trained with other normalisation statistics (a model
+   * trained on more data almost always is). Another geometry (size, crop) cannot be derived from
+   * them and is counted as shadow_input_mismatch. Failures never block the live prediction.
+   */
   async function scoreShadow(active: ScoringModel, prepared: Prepared[]) {
     const shadow = shadowModel?.current();
     if (!shadow || shadow.version === active.version) return undefined;
-    if (shadow.inputSpecKey !== active.inputSpecKey) {
+    const same = shadow.inputSpecKey === active.inputSpecKey;
+    if (!same && !sameGeometry(active.inputSpec, shadow.inputSpec)) {
       metrics.failed.inc({ kind: 'shadow_input_mismatch' });
       return undefined;
     }
     try {
       const started = performance.now();
-      const risks = await shadow.score(prepared.map((p) => p.input));
+      const inputs = prepared.map((p) => (same ? p.input : renormalize(p.input, active.inputSpec, shadow.inputSpec)));
+      const risks = await shadow.score(inputs);
       metrics.inferenceSeconds.observe({ model_version: shadow.version }, (performance.now() - started) / 1000);
       return { model: shadow, risks };
     } catch (error) {

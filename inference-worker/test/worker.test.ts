@@ -218,6 +218,45 @@ describe('inference worker with a shadow model', () => {
   });
 });
 
+describe('inference worker with a shadow model of other normalisation', () => {
+  let h: PipelineHarness;
+  let worker: Worker | undefined;
+
+  beforeAll(async () => {
+    h = await new PipelineHarness().start();
+    await h.publishModel(tinyModel('tiny-live'));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await h.stop();
+  });
+
+  it('scores a shadow trained with other normalisation statistics on the same images, as if preprocessed for it', async () => {
+    // A model trained on more data normalises with slightly other statistics: same pixels, other tensor.
+    const normalize = { mean: 0.6, std: 0.2 };
+    const bytes = tinyModel('tiny-renorm', -4, 0, normalize);
+    const record = {
+      version: 'tiny-renorm',
+      object: 'tiny-renorm.onnx',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      publishedAt: new Date().toISOString(),
+    };
+    await (await openObjectStore(h.nc, h.topology.buckets.models)).putBlob({ name: record.object }, bytes);
+    await (await openKv(h.nc, h.topology.buckets.models)).put('shadow', JSON.stringify(record));
+    worker = startWorker(h);
+    await worker.start();
+    // A uniform grey image stays uniform through decoding and resizing: every pixel is 220.
+    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 220, b: 220 } } }).png().toBuffer());
+    const shadow = await eventually(async () => {
+      const id = await h.publishStudy(image, 'image/png');
+      return eventually(async () => (await h.predictions()).find((p) => p.studyId === id && p.shadow), 3_000, 'a shadow prediction').catch(() => undefined);
+    }, 30_000, 'a shadow prediction by the re-normalising candidate');
+    expect(shadow.modelVersion).toBe('tiny-renorm');
+    const logit = -4 * ((220 / 255 - normalize.mean) / normalize.std);
+    expect(shadow.risk).toBeCloseTo(1 / (1 + Math.exp(-logit)), 5);
+  });
+});
+
 describe('inference worker killed mid-stream', () => {
   let h: PipelineHarness;
   const children: ChildProcess[] = [];

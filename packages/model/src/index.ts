@@ -7,6 +7,8 @@ export {
   normalizePixels,
   preprocess,
   preprocessToPixels,
+  renormalize,
+  sameGeometry,
   triangleWeights,
   type GrayImage,
 } from './preprocess.js';

@@ -134,6 +134,29 @@ export function normalizePixels(pixels: Uint8Array, spec: InputSpec): Float32Arr
   return out;
 }
 
+/** True when two specs take the same pixels before normalisation (size, crop, resize, channels, layout). */
+export function sameGeometry(a: InputSpec, b: InputSpec): boolean {
+  const { normalize: _a, ...geometryA } = a;
+  const { normalize: _b, ...geometryB } = b;
+  return JSON.stringify(geometryA) === JSON.stringify(geometryB);
+}
+
+/**
+ * A tensor normalised for `from` -> the same image normalised for `to` (specs of the same geometry).
+ * The uint8 pixels are recovered exactly (float32 rounding is far below half a grey level) and
+ * normalised as `normalizePixels` does, so the result equals preprocessing the image for `to`:
+ * a model trained with other normalisation statistics scores the very tensors the active model saw.
+ */
+export function renormalize(input: Float32Array, from: InputSpec, to: InputSpec): Float32Array {
+  const { mean, std } = from.normalize;
+  const pixels = new Uint8Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const v = Math.round((input[i]! * std + mean) * 255);
+    pixels[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+  return normalizePixels(pixels, to);
+}
+
 /** The spec's uint8 image (before normalisation): useful for display and parity checks. */
 export async function preprocessToPixels(imageBytes: Uint8Array, spec: InputSpec): Promise<Uint8Array> {
   return centerSquareTriangle(await decodeGrayscale(imageBytes), spec.size);

@@ -5,7 +5,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type LoadedModel } from '../src/model.js';
 import { predict } from '../src/predict.js';
-import { decodeGrayscale, preprocess, preprocessToPixels, triangleWeights, UnsupportedImageError } from '../src/preprocess.js';
+import {
+  decodeGrayscale,
+  normalizePixels,
+  preprocess,
+  preprocessToPixels,
+  renormalize,
+  sameGeometry,
+  triangleWeights,
+  UnsupportedImageError,
+} from '../src/preprocess.js';
 import { modelFiles, python, sampleFiles } from './helpers.js';
 
 interface Reference {
@@ -120,5 +129,24 @@ describe('preprocessing of other inputs', () => {
       for (let x = 0; x < taps.counts[i]!; x++) sum += taps.weights[i * taps.width + x]!;
       expect(sum).toBeCloseTo(1, 12);
     }
+  });
+});
+
+describe('renormalize', () => {
+  const spec = (mean: number, std: number, size = 28) =>
+    ({ size, crop: 'center-square', resize: 'triangle', grayscale: true, normalize: { mean, std }, layout: 'NCHW' }) as const;
+
+  it('turns a tensor for one normalisation into exactly the tensor for another, for every grey level', () => {
+    const pixels = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const from = spec(0.5719, 0.1684);
+    for (const to of [spec(0.5723, 0.1687), spec(0.5, 0.25), spec(0, 1)]) {
+      const adapted = renormalize(normalizePixels(pixels, from), from, to);
+      expect(Array.from(adapted)).toEqual(Array.from(normalizePixels(pixels, to)));
+    }
+  });
+
+  it('knows which specs differ only in their normalisation', () => {
+    expect(sameGeometry(spec(0.5, 0.25), spec(0.57, 0.17))).toBe(true);
+    expect(sameGeometry(spec(0.5, 0.25), spec(0.5, 0.25, 64))).toBe(false);
   });
 });

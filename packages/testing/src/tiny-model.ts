@@ -10,13 +10,14 @@ const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fi
 
 /**
  * A tiny but real ONNX model with the platform's input/output names and metadata
- * (risk = sigmoid(scale * (mean(image) - offset))), made with the `onnx` Python package.
+ * (risk = sigmoid(scale * (mean(image) - offset))), made with the `onnx` Python package. Its input
+ * spec normalises pixels with `normalize` (mean 0.5, std 0.25 unless given).
  */
-export function tinyModel(version: string, scale = 4, offset = 0): Uint8Array {
+export function tinyModel(version: string, scale = 4, offset = 0, normalize = { mean: 0.5, std: 0.25 }): Uint8Array {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tiny-model-'));
   try {
     const file = path.join(dir, `${version}.onnx`);
-    execFileSync(SYSTEM_PYTHON, [SCRIPT, file, version, String(scale), String(offset)]);
+    execFileSync(SYSTEM_PYTHON, [SCRIPT, file, version, String(scale), String(offset), String(normalize.mean), String(normalize.std)]);
     return new Uint8Array(readFileSync(file));
   } finally {
     rmSync(dir, { recursive: true, force: true });
