@@ -15,7 +15,7 @@ export function createWorkerMetrics() {
     }),
     failed: new Counter({
       name: 'inference_failures_total',
-      help: 'Failed attempts by kind (transient = retried, dead_letter = given up)',
+      help: 'Failed attempts by kind (transient = retried, dead_letter = given up, shadow = the candidate failed to score, shadow_input_mismatch = it takes another image geometry)',
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
