@@ -1,17 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@triage/logger';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { openKv, openObjectStore } from '@triage/nats';
+import { openKv } from '@triage/nats';
 import { eventually, TEST_NATS_URL } from '@triage/testing';
 import sharp from 'sharp';
 import { parseWorkerConfig } from '../src/env.js';
 import { onnxModelLoader } from '../src/onnx-model.js';
 import { createWorker, type Worker } from '../src/worker.js';
-import { PipelineHarness, REPO_ROOT, sampleFiles, tinyModel } from './support/harness.js';
+import { greyImage, modelRecord, PipelineHarness, REPO_ROOT, sampleFiles, tinyModel } from './support/harness.js';
 
 const log = createLogger({ service: 'worker-test', level: 'silent' });
 
@@ -80,8 +79,8 @@ describe('inference worker', () => {
     const corruptId = await h.publishStudy(corrupt);
     const textId = await h.publishStudy(new TextEncoder().encode('this is not an x-ray'), 'text/plain');
     const zeroId = await h.publishStudy(new Uint8Array(0));
-    const good = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
-    const goodId = await h.publishStudy(new Uint8Array(good), 'image/png');
+    const good = await greyImage(128, 64, 48);
+    const goodId = await h.publishStudy(good, 'image/png');
     const dead = await eventually(async () => {
       const d = await h.deadLetters();
       return [corruptId, textId, zeroId].every((id) => d.some((x) => x.studyId === id)) ? d : undefined;
@@ -99,7 +98,7 @@ describe('inference worker', () => {
   it('swaps to a newly activated model during a stream of studies without losing one', async () => {
     worker = startWorker(h);
     await worker.start();
-    const image = new Uint8Array(await sharp({ create: { width: 96, height: 96, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png().toBuffer());
+    const image = await greyImage(200, 96, 96);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
       ids.push(await h.publishStudy(image, 'image/png'));
@@ -126,7 +125,7 @@ describe('inference worker', () => {
     const registryStream = `KV_${h.topology.buckets.models}`;
     for (const consumer of await jsm.consumers.list(registryStream).next()) await jsm.consumers.delete(registryStream, consumer.name);
     await h.publishModel(tinyModel('tiny-after-watch', -4));
-    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 120, g: 120, b: 120 } } }).png().toBuffer());
+    const image = await greyImage(120);
     const scored = await eventually(async () => {
       const id = await h.publishStudy(image, 'image/png');
       const prediction = await eventually(async () => (await h.predictions()).find((p) => p.studyId === id), 10_000, 'a prediction');
@@ -155,20 +154,15 @@ describe('inference worker, model pointer ahead of its object', () => {
     // The registry names a version whose ONNX object cannot be read yet (a copy still on its way,
     // NATS too busy to answer): the first loads fail, and the worker keeps the previous model.
     const bytes = tinyModel('tiny-late', -4);
-    const record = {
-      version: 'tiny-late',
-      object: 'tiny-late.onnx',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      publishedAt: new Date().toISOString(),
-    };
+    const record = modelRecord('tiny-late', bytes);
     await (await openKv(h.nc, h.topology.buckets.models)).put('active', JSON.stringify(record));
-    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 90, g: 90, b: 90 } } }).png().toBuffer());
+    const image = await greyImage(90);
     await new Promise((r) => setTimeout(r, 1_500));
     const early = await h.publishStudy(image, 'image/png');
     const before = await eventually(async () => (await h.predictions()).find((p) => p.studyId === early), 10_000, 'a prediction');
     expect(before.modelVersion).toBe('tiny-first');
 
-    await (await openObjectStore(h.nc, h.topology.buckets.models)).putBlob({ name: record.object }, bytes);
+    await h.storeModelObject(record.version, bytes);
     const scored = await eventually(async () => {
       const id = await h.publishStudy(image, 'image/png');
       const prediction = await eventually(async () => (await h.predictions()).find((p) => p.studyId === id), 10_000, 'a prediction');
@@ -197,7 +191,7 @@ describe('inference worker with a shadow model', () => {
     await kv.put('shadow', JSON.stringify(shadow));
     worker = startWorker(h);
     await worker.start();
-    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 220, b: 220 } } }).png().toBuffer());
+    const image = await greyImage(220);
     const shadowed: string[] = [];
     for (let i = 0; i < 5; i++) shadowed.push(await h.publishStudy(image, 'image/png'));
     const both = await eventually(async () => {
@@ -234,19 +228,11 @@ describe('inference worker with a shadow model of other normalisation', () => {
   it('scores a shadow trained with other normalisation statistics on the same images, as if preprocessed for it', async () => {
     // A model trained on more data normalises with slightly other statistics: same pixels, other tensor.
     const normalize = { mean: 0.6, std: 0.2 };
-    const bytes = tinyModel('tiny-renorm', -4, 0, normalize);
-    const record = {
-      version: 'tiny-renorm',
-      object: 'tiny-renorm.onnx',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      publishedAt: new Date().toISOString(),
-    };
-    await (await openObjectStore(h.nc, h.topology.buckets.models)).putBlob({ name: record.object }, bytes);
+    const record = await h.storeModelObject('tiny-renorm', tinyModel('tiny-renorm', -4, 0, normalize));
     await (await openKv(h.nc, h.topology.buckets.models)).put('shadow', JSON.stringify(record));
     worker = startWorker(h);
     await worker.start();
-    // A uniform grey image stays uniform through decoding and resizing: every pixel is 220.
-    const image = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 220, b: 220 } } }).png().toBuffer());
+    const image = await greyImage(220);
     const shadow = await eventually(async () => {
       const id = await h.publishStudy(image, 'image/png');
       return eventually(async () => (await h.predictions()).find((p) => p.studyId === id && p.shadow), 3_000, 'a shadow prediction').catch(() => undefined);

@@ -12,7 +12,7 @@ import {
   PredictionCreatedV1,
   StudyCreatedV1,
 } from '@triage/contracts';
-import { publishModel } from '@triage/model';
+import { publishModel, type ActiveModelRecord } from '@triage/model';
 import { connectNats, destroyNamespace, ensureStreams, openObjectStore, type NatsConnection, type ObjectStore } from '@triage/nats';
 import { TEST_NATS_URL, uniqueName } from '@triage/testing';
 export { tinyModel } from '@triage/testing';
@@ -46,6 +46,16 @@ export class PipelineHarness {
 
   async publishModel(bytes: Uint8Array) {
     return publishModel(this.nc, this.topology, bytes);
+  }
+
+  /**
+   * Stores `<version>.onnx` in the models bucket without touching the registry's keys, and returns
+   * the pointer a key would hold (for tests that set `active` or `shadow` themselves).
+   */
+  async storeModelObject(version: string, bytes: Uint8Array): Promise<ActiveModelRecord> {
+    const record = modelRecord(version, bytes);
+    await (await openObjectStore(this.nc, this.topology.buckets.models)).putBlob({ name: record.object }, bytes);
+    return record;
   }
 
   /** Stores an image as the hospital would and announces the study. */
@@ -107,4 +117,14 @@ export class PipelineHarness {
     await destroyNamespace(this.nc, this.topology).catch(() => undefined);
     await this.nc.close();
   }
+}
+
+/** A uniform grey PNG: it stays uniform (every pixel `level`) through decoding and resizing. */
+export async function greyImage(level: number, width = 64, height = 64): Promise<Uint8Array> {
+  return new Uint8Array(await sharp({ create: { width, height, channels: 3, background: { r: level, g: level, b: level } } }).png().toBuffer());
+}
+
+/** The registry's pointer to `<version>.onnx` with these bytes, as `active` or `shadow` holds it. */
+export function modelRecord(version: string, bytes: Uint8Array): ActiveModelRecord {
+  return { version, object: `${version}.onnx`, sha256: createHash('sha256').update(bytes).digest('hex'), publishedAt: new Date().toISOString() };
 }
